@@ -1,0 +1,14 @@
+export { Session } from "./src/session/session.ts";
+export type { FrameRecord, RootFrameOptions, SessionMetadata } from "./src/session/session.ts";
+export { Frame, FrameGroup } from "./src/frame/frame.ts";
+export type { FrameContext } from "./src/frame/frame.ts";
+export * as processors from "./src/processors/processors.ts";
+export type { Processor, ProcessorOptions } from "./src/processors/processors.ts";
+export { FrameRenderer, MisconfigurationError } from "./src/renderers/base.ts";
+export type { FrameRendererOptions, Renderer } from "./src/renderers/base.ts";
+export { ConsoleRenderer } from "./src/renderers/console.ts";
+export type { ConsoleRendererOptions } from "./src/renderers/console.ts";
+export { JSONRenderer } from "./src/renderers/json.ts";
+export { SpeedscopeRenderer } from "./src/renderers/speedscope.ts";
+export { SessionRenderer } from "./src/renderers/session.ts";
+export { VERSION } from "./src/version.ts";

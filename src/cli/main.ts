@@ -1,0 +1,118 @@
+import process from "node:process";
+import type { Renderer } from "../renderers/base.ts";
+import { createRenderer, rendererForFileName, type RenderOptions } from "../renderers/index.ts";
+import type { SessionRenderer } from "../renderers/session.ts";
+import { Session } from "../session/session.ts";
+import { UserError, writeTextFileAtomic } from "../util/files.ts";
+import { fnmatchTranslate } from "../util/pyregex.ts";
+import { VERSION } from "../version.ts";
+import { type CliOptions, helpText, parseArgs } from "./args.ts";
+import { applyRenderOption } from "./render-option.ts";
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  if (argv.length === 0) {
+    process.stderr.write(helpText());
+    return 2;
+  }
+  const options = parseArgs(argv);
+  if (options.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`pyinstrument ${VERSION}, on ${runtimeDescription()}\n`);
+    return 0;
+  }
+  const sources = [options.load, options.loadPrev, options.program, options.args.length ? options.args : undefined];
+  const used = sources.filter((source) => source !== undefined).length;
+  if (used === 0) throw new UserError("nothing to profile: give a script, -c CODE, --load FILE or --load-prev ID");
+  if (used > 1) throw new UserError("You can only specify one of --load, --load-prev, -c, or script arguments");
+
+  const rendererName = chooseRenderer(options);
+  const renderer = createRenderer(rendererName, renderOptionsFor(options, rendererName));
+
+  let session: Session;
+  if (options.load !== undefined) {
+    session = Session.load(options.load);
+  } else {
+    throw new UserError("running programs is not available in this build; use --load FILE");
+  }
+
+  writeOutput(renderer, session, options.outfile);
+  return 0;
+}
+
+function chooseRenderer(options: CliOptions): string {
+  if (options.html) return "html";
+  if (options.renderer !== undefined) return options.renderer;
+  if (options.outfile !== undefined) return rendererForFileName(options.outfile) ?? "text";
+  return "text";
+}
+
+/** pyinstrument's `compute_render_options`: show/hide patterns, terminal abilities, then `-p`. */
+function renderOptionsFor(options: CliOptions, rendererName: string): RenderOptions {
+  if (options.hide !== undefined && options.hideRegex !== undefined) {
+    throw new UserError("You can't specify both --hide and --hide-regex");
+  }
+  const showUsed = [options.show !== undefined, options.showRegex !== undefined, options.showAll].filter(Boolean);
+  if (showUsed.length > 1) throw new UserError("You can only specify one of --show, --show-regex and --show-all");
+  const hideRegex = options.hide !== undefined ? fnmatchTranslate(options.hide) : options.hideRegex ?? null;
+  const showRegex = options.show !== undefined
+    ? fnmatchTranslate(options.show)
+    : options.showAll ? ".*" : options.showRegex ?? null;
+
+  const renderOptions: RenderOptions = {};
+  if (rendererName !== "pyisession" && rendererName !== "session") {
+    renderOptions.processor_options = { hide_regex: hideRegex, show_regex: showRegex };
+  }
+  if (rendererName === "text") {
+    const toTerminal = options.outfile === undefined && Boolean(process.stdout.isTTY);
+    renderOptions.unicode = options.unicode ?? true;
+    renderOptions.color = options.color ?? colorByDefault(toTerminal);
+  }
+  if (options.timeline) renderOptions.timeline = true;
+  if (options.showAll) renderOptions.show_all = true;
+  for (const option of options.renderOptions) applyRenderOption(renderOptions, option);
+  return renderOptions;
+}
+
+function colorByDefault(toTerminal: boolean): boolean {
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
+  return toTerminal;
+}
+
+function writeOutput(renderer: Renderer, session: Session, outfile: string | undefined): void {
+  const chunks = "renderChunks" in renderer
+    ? (renderer as SessionRenderer).renderChunks(session)
+    : [renderer.render(session)];
+  if (outfile !== undefined) writeTextFileAtomic(outfile, chunks);
+  else for (const chunk of chunks) process.stdout.write(chunk);
+}
+
+function runtimeDescription(): string {
+  const versions = process.versions as Record<string, string | undefined>;
+  if (versions.bun) return `Bun ${versions.bun}`;
+  if (versions.deno) return `Deno ${versions.deno}`;
+  return `Node ${process.version.replace(/^v/, "")}`;
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof UserError) {
+    process.stderr.write(`pyinstrument: error: ${error.message}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  process.stderr.write(`pyinstrument: internal error: ${message}\n`);
+  if (process.env.PYINSTRUMENT_DEBUG) console.error(error);
+  return 1;
+}

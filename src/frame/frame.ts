@@ -1,0 +1,266 @@
+import {
+  ATTRIBUTE_MARKER_CLASS_NAME,
+  ATTRIBUTE_MARKER_TRACEBACKHIDE,
+  AWAIT_FRAME_IDENTIFIER,
+  frameInfoAttributes,
+  frameInfoIdentifier,
+  IDENTIFIER_SEP,
+  SYNTHETIC_FRAME_IDENTIFIERS,
+  SYNTHETIC_LEAF_IDENTIFIERS,
+} from "../session/frame-info.ts";
+import { isLibraryPath } from "./library.ts";
+
+/** What a frame needs from its session: path shortening and the library prefixes. */
+export interface FrameContext {
+  shortenPath(path: string): string;
+  readonly sysPrefixes: readonly string[];
+}
+
+/** A node of the call tree: one function, its time, and the calls it made. */
+export class Frame {
+  readonly identifier: string;
+  parent: Frame | null = null;
+  group: FrameGroup | null = null;
+  time = 0;
+  /** Time of descendants that processors deleted and merged into this frame. */
+  absorbedTime = 0;
+  /** Attribute string (marker + value) -> seconds it was observed. */
+  attributes: Map<string, number> = new Map();
+  private context: FrameContext | null;
+  private readonly parts: string[];
+  private readonly childList: Frame[] = [];
+
+  constructor(identifierOrFrameInfo = "", time = 0, context: FrameContext | null = null) {
+    this.identifier = frameInfoIdentifier(identifierOrFrameInfo);
+    this.parts = this.identifier.split(IDENTIFIER_SEP);
+    this.context = context;
+    this.recordTime(identifierOrFrameInfo, time);
+  }
+
+  /** Adds `time` to this frame and to each attribute the frame info carries. */
+  recordTime(frameInfo: string, time: number): void {
+    this.time += time;
+    for (const attribute of frameInfoAttributes(frameInfo)) {
+      this.attributes.set(attribute, (this.attributes.get(attribute) ?? 0) + time);
+    }
+  }
+
+  get children(): readonly Frame[] {
+    return this.childList;
+  }
+
+  get function(): string {
+    return this.parts[0];
+  }
+
+  get filePath(): string | null {
+    return this.parts.length > 1 ? this.parts[1] : null;
+  }
+
+  get lineNo(): number | null {
+    return this.parts.length > 2 ? parseInt(this.parts[2], 10) : null;
+  }
+
+  get isSynthetic(): boolean {
+    return SYNTHETIC_FRAME_IDENTIFIERS.has(this.identifier);
+  }
+
+  get isSyntheticLeaf(): boolean {
+    return SYNTHETIC_LEAF_IDENTIFIERS.has(this.identifier);
+  }
+
+  get proportionOfParent(): number {
+    if (!this.parent) return 1;
+    return this.parent.time === 0 ? NaN : this.time / this.parent.time;
+  }
+
+  /** Time not spent in real children: includes `[self]`/`[await]` children and absorbed time. */
+  get totalSelfTime(): number {
+    let selfTime = this.time;
+    for (const child of this.childList) {
+      if (!child.isSynthetic) selfTime -= child.time;
+    }
+    return selfTime;
+  }
+
+  get filePathShort(): string | null {
+    if (this.isSynthetic && this.parent) return this.parent.filePathShort;
+    const filePath = this.filePath;
+    if (!filePath) return null;
+    return this.requireContext().shortenPath(filePath);
+  }
+
+  get isApplicationCode(): boolean {
+    if (this.isSynthetic) return false;
+    const filePath = this.filePath;
+    if (!filePath) return false;
+    if (this.requireContext().sysPrefixes.some((prefix) => filePath.startsWith(prefix))) return false;
+    if (filePath.startsWith("<")) {
+      if (filePath.startsWith("<ipython-input-")) return true;
+      if (filePath === "<string>" || filePath === "<stdin>") {
+        return this.parent ? this.parent.isApplicationCode : true;
+      }
+      return false;
+    }
+    return !isLibraryPath(filePath);
+  }
+
+  codePositionShort(): string | null {
+    const short = this.filePathShort;
+    const lineNo = this.lineNo;
+    if (short && lineNo) return `${short}:${lineNo}`;
+    return short;
+  }
+
+  get className(): string | null {
+    return this.attributeValue(ATTRIBUTE_MARKER_CLASS_NAME);
+  }
+
+  get hasTracebackhide(): boolean {
+    return this.attributeValue(ATTRIBUTE_MARKER_TRACEBACKHIDE) === "1";
+  }
+
+  /** The most observed value of an attribute, or null if it was never observed. */
+  attributeValue(marker: string): string | null {
+    let best: string | null = null;
+    let bestTime = -Infinity;
+    for (const [attribute, time] of this.attributes) {
+      if (attribute.startsWith(marker) && time > bestTime) {
+        best = attribute;
+        bestTime = time;
+      }
+    }
+    return best === null ? null : best.slice(1);
+  }
+
+  awaitTime(): number {
+    let total = 0;
+    const pending: Frame[] = [this];
+    while (pending.length) {
+      const frame = pending.pop()!;
+      if (frame.identifier === AWAIT_FRAME_IDENTIFIER) total += frame.time;
+      for (const child of frame.childList) pending.push(child);
+    }
+    return total;
+  }
+
+  setContext(context: FrameContext | null): void {
+    const pending: Frame[] = [this];
+    while (pending.length) {
+      const frame = pending.pop()!;
+      frame.context = context;
+      for (const child of frame.childList) pending.push(child);
+    }
+  }
+
+  getContext(): FrameContext | null {
+    return this.context;
+  }
+
+  addChild(frame: Frame, after: Frame | null = null): void {
+    if (this.isSyntheticLeaf) throw new Error("Cannot add children to a leaf-only frame");
+    frame.removeFromParent();
+    frame.parent = this;
+    if (frame.context !== this.context) frame.setContext(this.context);
+    if (after === null) {
+      this.childList.push(frame);
+    } else {
+      this.childList.splice(this.childList.indexOf(after) + 1, 0, frame);
+    }
+  }
+
+  addChildren(frames: readonly Frame[], after: Frame | null = null): void {
+    const list = [...frames];
+    if (after !== null) {
+      for (let i = list.length - 1; i >= 0; i--) this.addChild(list[i], after);
+    } else {
+      for (const frame of list) this.addChild(frame);
+    }
+  }
+
+  removeFromParent(): void {
+    if (!this.parent) return;
+    const siblings = this.parent.childList;
+    siblings.splice(siblings.indexOf(this), 1);
+    this.parent = null;
+  }
+
+  /** Sorts children by time, longest first, keeping the order of equal times. */
+  sortChildrenByTime(): void {
+    this.childList.sort((a, b) => b.time - a.time);
+  }
+
+  /** Appends a child during tree construction, where nothing needs detaching or reordering. */
+  appendBuiltChild(frame: Frame): void {
+    frame.parent = this;
+    frame.context = this.context;
+    this.childList.push(frame);
+  }
+
+  /** Throws if a frame's time differs from its children's plus its absorbed time. */
+  selfCheck(recursive = true): void {
+    if (this.isSyntheticLeaf) {
+      if (this.childList.length) throw new Error("synthetic leaf frame has children");
+      return;
+    }
+    let calculated = this.absorbedTime;
+    for (const child of this.childList) calculated += child.time;
+    if (!isClose(calculated, this.time)) {
+      throw new Error(`Frame time mismatch, should be ${calculated}, was ${this.time}`);
+    }
+    if (recursive) for (const child of this.childList) child.selfCheck(true);
+  }
+
+  private requireContext(): FrameContext {
+    if (!this.context) throw new Error("Frame has no context");
+    return this.context;
+  }
+}
+
+function isClose(a: number, b: number): boolean {
+  return Math.abs(a - b) <= Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 0);
+}
+
+let groupCounter = 0;
+
+/** A run of library frames that reports collapse into one line. */
+export class FrameGroup {
+  readonly id: string;
+  readonly root: Frame;
+  private readonly frameList: Frame[] = [];
+  private exitFrameCache: Frame[] | null = null;
+
+  constructor(root: Frame) {
+    this.root = root;
+    this.id = newGroupId();
+    this.addFrame(root);
+  }
+
+  get frames(): readonly Frame[] {
+    return this.frameList;
+  }
+
+  addFrame(frame: Frame): void {
+    if (frame.group) frame.group.removeFrame(frame);
+    this.frameList.push(frame);
+    frame.group = this;
+  }
+
+  removeFrame(frame: Frame): void {
+    this.frameList.splice(this.frameList.indexOf(frame), 1);
+    frame.group = null;
+  }
+
+  /** Frames of the group that call a frame outside it. */
+  get exitFrames(): readonly Frame[] {
+    if (this.exitFrameCache === null) {
+      this.exitFrameCache = this.frameList.filter((frame) => frame.children.some((c) => c.group !== this));
+    }
+    return this.exitFrameCache;
+  }
+}
+
+function newGroupId(): string {
+  const random = globalThis.crypto?.randomUUID;
+  return random ? globalThis.crypto.randomUUID() : `group-${++groupCounter}`;
+}

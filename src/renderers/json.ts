@@ -1,0 +1,80 @@
+import type { Frame } from "../frame/frame.ts";
+import {
+  aggregateRepeatedCalls,
+  groupLibraryFrames,
+  mergeConsecutiveSelfTime,
+  type Processor,
+  removeFirstPyinstrumentFrames,
+  removeImportlib,
+  removeIrrelevantNodes,
+  removeTracebackhide,
+  removeUnnecessarySelfTimeNodes,
+} from "../processors/processors.ts";
+import type { Session } from "../session/session.ts";
+import { pyFixed, pyJsonStringUnicode as encodeString } from "../util/pyformat.ts";
+import { FrameRenderer } from "./base.ts";
+
+/** The processed call tree as JSON, in pyinstrument's layout. */
+export class JSONRenderer extends FrameRenderer {
+  readonly outputFileExtension: string = "json";
+
+  defaultProcessors(): Processor[] {
+    return [
+      removeImportlib,
+      removeTracebackhide,
+      mergeConsecutiveSelfTime,
+      aggregateRepeatedCalls,
+      removeIrrelevantNodes,
+      removeUnnecessarySelfTimeNodes,
+      removeFirstPyinstrumentFrames,
+      groupLibraryFrames,
+    ];
+  }
+
+  render(session: Session): string {
+    const frame = this.preprocess(session);
+    const header = [
+      `"start_time": ${pyFixed(session.startTime, 6)}`,
+      `"duration": ${pyFixed(session.duration, 6)}`,
+      `"sample_count": ${Math.trunc(session.sampleCount)}`,
+      `"target_description": ${encodeString(session.targetDescription)}`,
+      `"cpu_time": ${pyFixed(session.cpuTime, 6)}`,
+    ];
+    return `{${header.join(",")},"root_frame": ${frame ? renderFrameJSON(frame) : "null"}}\n`;
+  }
+}
+
+/** One frame and its subtree, built without recursion so deep stacks render. */
+function renderFrameJSON(root: Frame): string {
+  const out: string[] = [];
+  const pending: Array<Frame | string> = [root];
+  while (pending.length) {
+    const item = pending.pop()!;
+    if (typeof item === "string") {
+      out.push(item);
+      continue;
+    }
+    const frame = item;
+    out.push(
+      `{"function": ${encodeString(frame.function)},` +
+        `"file_path_short": ${encodeString(frame.filePathShort ?? "")},` +
+        `"file_path": ${encodeString(frame.filePath ?? "")},` +
+        `"line_no": ${frame.lineNo || 0},` +
+        `"time": ${pyFixed(frame.time, 6)},` +
+        `"await_time": ${pyFixed(frame.awaitTime(), 6)},` +
+        `"is_application_code": ${frame.isApplicationCode ? "true" : "false"},` +
+        `"children": [`,
+    );
+    let tail = "]";
+    if (frame.group) tail += `,"group_id": ${encodeString(frame.group.id)}`;
+    const className = frame.className;
+    if (className) tail += `,"class_name": ${encodeString(className)}`;
+    pending.push(tail + "}");
+    const children = frame.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      pending.push(children[i]);
+      if (i > 0) pending.push(",");
+    }
+  }
+  return out.join("");
+}

@@ -1,0 +1,43 @@
+// Typed arrays that double when full: per-sample and per-node data stay compact and contiguous.
+
+export class GrowableInt32 {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  push(value: number): number {
+    if (this.length === this.data.length) this.grow(this.length * 2);
+    this.data[this.length] = value;
+    return this.length++;
+  }
+  grow(capacity: number): void {
+    const next = new Int32Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export class GrowableFloat64 {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
+  push(value: number): number {
+    if (this.length === this.data.length) this.grow(this.length * 2);
+    this.data[this.length] = value;
+    return this.length++;
+  }
+  grow(capacity: number): void {
+    const next = new Float64Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
