@@ -261,6 +261,5 @@ export class FrameGroup {
 }
 
 function newGroupId(): string {
-  const random = globalThis.crypto?.randomUUID;
-  return random ? globalThis.crypto.randomUUID() : `group-${++groupCounter}`;
+  return typeof globalThis.crypto?.randomUUID === "function" ? globalThis.crypto.randomUUID() : `group-${++groupCounter}`;
 }
