@@ -136,8 +136,9 @@ let nodeCap: i32 = 0;
 let childTable: usize = 0; // (parent, identifier) -> node, aggregated mode only
 let childBits: i32 = 0;
 let attrCap: i32 = 0;
-let attrTable: usize = 0; // (node, frame) -> observation
+let attrTable: usize = 0; // aggregated mode: (node, frame) -> observation
 let attrBits: i32 = 0;
+let attrLink: usize = 0; // chronological mode: previous observation of the same node (-1 = none)
 
 function growNodes(): void {
   const old = nodeCap;
@@ -194,6 +195,7 @@ function growAttrs(): void {
   resAttrNode = growBlock(resAttrNode, <usize>old << 2, <usize>cap << 2);
   resAttrFrame = growBlock(resAttrFrame, <usize>old << 2, <usize>cap << 2);
   resAttrTime = growBlock(resAttrTime, <usize>old << 3, <usize>cap << 3);
+  if (attrLink != 0) attrLink = growBlock(attrLink, <usize>old << 2, <usize>cap << 2);
   attrCap = cap;
 }
 
@@ -209,7 +211,34 @@ function rehashAttrs(): void {
   }
 }
 
-/** The observation (node, frame), created (time 0) when missing. */
+// @ts-ignore: decorator
+@inline function appendAttr(node: i32, frame: i32): i32 {
+  if (resAttrCount == attrCap) growAttrs();
+  const o = resAttrCount;
+  stI(resAttrNode, o, node);
+  stI(resAttrFrame, o, frame);
+  stF(resAttrTime, o, 0.0);
+  resAttrCount = o + 1;
+  return o;
+}
+
+/**
+ * Chronological mode: the observation (node, frame), created when missing. A chronological node
+ * only gets observations while it is on the path, so its observations are kept in a short list
+ * (`head` = its newest observation, linked through attrLink) instead of a global hash.
+ */
+function attrObservationListed(node: i32, frame: i32, head: i32): i32 {
+  let o = head;
+  while (o >= 0) {
+    if (ldI(resAttrFrame, o) == frame) return o;
+    o = ldI(attrLink, o);
+  }
+  o = appendAttr(node, frame);
+  stI(attrLink, o, head);
+  return o;
+}
+
+/** Aggregated mode: the observation (node, frame), created (time 0) when missing. */
 function attrObservation(node: i32, frame: i32): i32 {
   const shift = 32 - attrBits;
   const mask = (1 << attrBits) - 1;
@@ -220,27 +249,74 @@ function attrObservation(node: i32, frame: i32): i32 {
     if (ldI(resAttrNode, o) == node && ldI(resAttrFrame, o) == frame) return o;
     i = (i + 1) & mask;
   }
-  if (resAttrCount == attrCap) growAttrs();
-  const o = resAttrCount;
-  stI(resAttrNode, o, node);
-  stI(resAttrFrame, o, frame);
-  stF(resAttrTime, o, 0.0);
-  resAttrCount = o + 1;
+  const o = appendAttr(node, frame);
   stI(attrTable, i, o);
   if (resAttrCount << 1 > (1 << attrBits)) rehashAttrs();
   return o;
 }
 
 // ---------------------------------------------------------------------------
-// buildTree
+// Call trees (treeBegin / treeSamples / treeEnd)
+//
+// Samples are processed in order against the current path (one element per depth; element e
+// is the chronological node = "run" at depth e). A sample keeps the elements above the first
+// depth k where its identifiers differ, ends the elements k..pathLen and starts new ones at
+// k..len. Each run's time is the sequential sum of the weights of its samples.
+//
+// Runs that started with the same sample have received exactly the same weights in the same
+// order (every sample adds to every element of the path), so their sums are bit-identical. The
+// path is therefore kept as a stack of *segments* (first depth, shared accumulator): a sample
+// costs one addition per segment instead of one per depth. When a run ends its time is written
+// to its node: chronological tree `time[node] = acc`; aggregated tree `time[node] += acc`
+// (pyinstrument's combine_frames order: runs of one aggregated node never overlap, so they end
+// in chronological order).
+
+// @ts-ignore: decorator
+@inline function endRun(aggregate: bool, node: i32, acc: f64): void {
+  if (aggregate) stF(resTime, node, ldF(resTime, node) + acc);
+  else stF(resTime, node, acc);
+}
+
+// The build is split into treeBegin / treeSamples (called for consecutive chunks of samples) /
+// treeEnd, so that a long build runs mostly in optimized code: engines tier a WASM function up
+// between calls, not in the middle of one. The state between calls lives in these globals.
+let tAgg: bool = false;
+let tFrameFlags: usize = 0;
+let tSelfIdent: i32 = 0;
+let tSampleStack: usize = 0;
+let tSampleWeight: usize = 0;
+let tSampleCount: i32 = 0;
+let tDepth: usize = 0; // per stack node: depth (top level = 1)
+let tAttrNext: usize = 0; // per stack node: nearest strict ancestor with attributes, or -1
+// Per stack node, one 16-byte record (one cache line per step of a walk):
+// [0] parent, [4] identifier, [8] frame-info id, [12] aggregated node (aggregated mode; -1 =
+// not known yet). An aggregated node is determined by its identifier path, so every stack node
+// maps to one aggregated node, and its [self] element to one more (tStackSelfAgg). With these
+// caches the (parent, identifier) hash is needed once per stack node only.
+let tStackRec: usize = 0;
+let tStackSelfAgg: usize = 0; // aggregated mode, per stack node: its [self] child, or -1
+// per depth 0..maxDepth+1 (depth 0 = root, maxDepth+1 = a [self] element)
+let tPathIdent: usize = 0; // identifier of the current path element
+let tPathNode: usize = 0; // output node of the current path element
+let tWalkStack: usize = 0; // stack node of the previous sample at this depth
+let tCurIdent: usize = 0; // identifier of the current sample at this depth
+let tObsFrame: usize = 0; // cache: frame of tObsIndex (-1 = none)
+let tObsIndex: usize = 0; // cache: observation of (path node, tObsFrame)
+let tObsHead: usize = 0; // chronological mode: newest observation of the path node
+let tSegFirst: usize = 0; // segment stack: first depth of each segment
+let tSegAcc: usize = 0; // segment stack: the run time shared by the segment
+let tAttrScratch: usize = 0; // scratch: stack nodes with attributes on the sample's path
+let tPathLen: i32 = 0; // length of the current path (depth of its last element)
+let tPrevFrames: i32 = 0; // number of frames (without [self]) of the previous sample
+let tSegCount: i32 = 0;
+let tRootTime: f64 = 0.0;
 
 /**
- * Builds the chronological (aggregate == 0) or aggregated (aggregate != 0) call tree.
- * Returns the node count, or a negative error code:
- * -1 bad stackParent (must be -1 <= p < i), -2 bad stackFrame (0 <= f < frameCount),
- * -3 bad sampleStack (0 <= s < stackCount).
+ * Starts building the chronological (aggregate == 0) or aggregated (aggregate != 0) call tree.
+ * Returns 0, or a negative error code: -1 bad stackParent (must be -1 <= p < i), -2 bad
+ * stackFrame (0 <= f < frameCount), -3 bad sampleStack (0 <= s < stackCount).
  */
-export function buildTree(
+export function treeBegin(
   aggregate: i32,
   stackParent: usize,
   stackFrame: usize,
@@ -253,69 +329,123 @@ export function buildTree(
   sampleWeight: usize,
   sampleCount: i32,
 ): i32 {
+  const agg = aggregate != 0;
+  tAgg = agg;
+  tFrameFlags = frameFlags;
+  tSelfIdent = selfIdent;
+  tSampleStack = sampleStack;
+  tSampleWeight = sampleWeight;
+  tSampleCount = sampleCount;
   resCount = 0;
   resAttrCount = 0;
 
-  // Per stack node: depth (root-level node = 1) and whether any frame on its path carries
-  // attributes. Validates the trie on the way.
+  // Per stack node: depth and attrNext (validates the trie on the way).
   const depth = alloc(stackCount << 2);
-  const attrOnPath = alloc(stackCount);
+  const attrNext = alloc(stackCount << 2);
+  tDepth = depth;
+  tAttrNext = attrNext;
   let maxDepth = 0;
   for (let i = 0; i < stackCount; i++) {
     const p = ldI(stackParent, i);
     const f = ldI(stackFrame, i);
     if (p < -1 || p >= i) return -1;
     if (<u32>f >= <u32>frameCount) return -2;
-    const own = (ldB(frameFlags, f) & 2) != 0;
     let d = 1;
-    let a = own;
+    let up = -1;
     if (p >= 0) {
       d = ldI(depth, p) + 1;
-      a = a || ldB(attrOnPath, p) != 0;
+      up = (ldB(frameFlags, ldI(stackFrame, p)) & 2) != 0 ? p : ldI(attrNext, p);
     }
     stI(depth, i, d);
-    store<u8>(attrOnPath + <usize>i, a ? 1 : 0);
+    stI(attrNext, i, up);
     if (d > maxDepth) maxDepth = d;
   }
   for (let s = 0; s < sampleCount; s++) {
     if (<u32>ldI(sampleStack, s) >= <u32>stackCount) return -3;
   }
 
-  // Per-depth state, indexed 0..maxDepth+1 (depth 0 = root, maxDepth+1 = a [self] element).
   const slots = maxDepth + 2;
-  const pathIdent = alloc(slots << 2); // identifier of the current path element
-  const pathNode = alloc(slots << 2); // output node of the current path element
-  const runTime = alloc(slots << 3); // aggregated mode: time of the current chronological run
-  const walkStack = alloc(slots << 2); // stack node of the previous sample at this depth
-  const curFrame = alloc(slots << 2); // frame-info id of the current sample at this depth
-  const curIdent = alloc(slots << 2); // identifier of the current sample at this depth
-  const obsFrame = alloc(slots << 2); // cache: frame of obsIndex (-1 = none)
-  const obsIndex = alloc(slots << 2); // cache: observation of (pathNode, obsFrame)
+  tPathIdent = alloc(slots << 2);
+  tPathNode = alloc(slots << 2);
+  tWalkStack = alloc(slots << 2);
+  tCurIdent = alloc(slots << 2);
+  tObsFrame = alloc(slots << 2);
+  tObsIndex = alloc(slots << 2);
+  tObsHead = alloc(slots << 2);
+  tSegFirst = alloc(slots << 2);
+  tSegAcc = alloc(slots << 3);
+  tAttrScratch = alloc(slots << 2);
 
   // Output tables.
-  nodeCap = max(64, aggregate != 0 ? (stackCount << 1) + 2 : (stackCount << 1) + 64);
+  nodeCap = max(64, agg ? (stackCount << 1) + 2 : (stackCount << 1) + 64);
   resParent = alloc(nodeCap << 2);
   resIdent = alloc(nodeCap << 2);
   resTime = alloc(nodeCap << 3);
-  if (aggregate != 0) {
+  const rec = alloc(stackCount << 4);
+  tStackRec = rec;
+  for (let i = 0; i < stackCount; i++) {
+    const r = rec + (<usize>i << 4);
+    const f = ldI(stackFrame, i);
+    store<i32>(r, ldI(stackParent, i));
+    store<i32>(r, ldI(frameIdent, f), 4);
+    store<i32>(r, f, 8);
+    store<i32>(r, -1, 12);
+  }
+  if (agg) {
     childBits = tableBits(nodeCap);
     childTable = newTable(childBits);
+    tStackSelfAgg = alloc(stackCount << 2);
+    memory.fill(tStackSelfAgg, 0xff, <usize>stackCount << 2);
   }
   attrCap = 64;
   resAttrNode = alloc(attrCap << 2);
   resAttrFrame = alloc(attrCap << 2);
   resAttrTime = alloc(attrCap << 3);
-  attrBits = tableBits(attrCap);
-  attrTable = newTable(attrBits);
+  attrLink = 0;
+  if (agg) {
+    attrBits = tableBits(attrCap);
+    attrTable = newTable(attrBits);
+  } else {
+    attrLink = alloc(attrCap << 2);
+  }
 
   appendNode(-1, -1); // node 0: the dummy root
-  stI(pathNode, 0, 0);
+  stI(tPathNode, 0, 0);
+  tPathLen = 0;
+  tPrevFrames = 0;
+  tSegCount = 0;
+  tRootTime = 0.0;
+  return 0;
+}
 
-  let pathLen = 0; // D: length of the current path (depth of its last element)
-  let prevFrames = 0; // number of frames (without [self]) of the previous sample
-  let rootTime: f64 = 0.0;
+/** Processes samples from..to-1 (call with consecutive ranges, after treeBegin). */
+export function treeSamples(from: i32, to: i32): void {
+  const agg = tAgg;
+  const frameFlags = tFrameFlags;
+  const selfIdent = tSelfIdent;
+  const sampleStack = tSampleStack;
+  const sampleWeight = tSampleWeight;
+  const depth = tDepth;
+  const attrNext = tAttrNext;
+  const stackRec = tStackRec;
+  const stackSelfAgg = tStackSelfAgg;
+  const pathIdent = tPathIdent;
+  const pathNode = tPathNode;
+  const walkStack = tWalkStack;
+  const curIdent = tCurIdent;
+  const obsFrame = tObsFrame;
+  const obsIndex = tObsIndex;
+  const obsHead = tObsHead;
+  const segFirst = tSegFirst;
+  const segAcc = tSegAcc;
+  const attrScratch = tAttrScratch;
+  let pathLen = tPathLen;
+  let prevFrames = tPrevFrames;
+  let segCount = tSegCount;
+  let rootTime = tRootTime;
+  to = min(to, tSampleCount);
 
-  for (let s = 0; s < sampleCount; s++) {
+  for (let s = from; s < to; s++) {
     const leaf = ldI(sampleStack, s);
     const w = ldF(sampleWeight, s);
     const frames = ldI(depth, leaf);
@@ -327,60 +457,102 @@ export function buildTree(
     while (d > 0) {
       if (d <= prevFrames && ldI(walkStack, d) == n) break;
       stI(walkStack, d, n);
-      const f = ldI(stackFrame, n);
-      stI(curFrame, d, f);
-      stI(curIdent, d, ldI(frameIdent, f));
-      n = ldI(stackParent, n);
+      const r = stackRec + (<usize>n << 4);
+      stI(curIdent, d, load<i32>(r, 4));
+      n = load<i32>(r);
       d--;
     }
     prevFrames = frames;
+    const leafRec = stackRec + (<usize>leaf << 4);
+    const leafFrame = load<i32>(leafRec, 8);
 
-    // First depth whose identifier differs from the current path.
+    // First depth k whose identifier differs from the current path.
     let k = d + 1;
     const lim = min(frames, pathLen);
     while (k <= lim && ldI(pathIdent, k) == ldI(curIdent, k)) k++;
-    const hasSelf = (ldB(frameFlags, ldI(curFrame, frames)) & 1) == 0;
+    const hasSelf = (ldB(frameFlags, leafFrame) & 1) == 0;
     const len = hasSelf ? frames + 1 : frames;
     if (hasSelf && k == frames + 1 && k <= pathLen && ldI(pathIdent, k) == selfIdent) k++;
 
     // Elements k..pathLen end here (replaced or truncated).
-    if (aggregate != 0) {
-      for (let e = k; e <= pathLen; e++) {
-        const node = ldI(pathNode, e);
-        stF(resTime, node, ldF(resTime, node) + ldF(runTime, e));
+    if (k <= pathLen) {
+      let last = pathLen;
+      while (segCount > 0) {
+        const top = segCount - 1;
+        const first = ldI(segFirst, top);
+        const acc = ldF(segAcc, top);
+        const from = max(first, k);
+        for (let e = from; e <= last; e++) endRun(agg, ldI(pathNode, e), acc);
+        if (first < k) break; // partially cut: the segment keeps depths first..k-1
+        last = first - 1;
+        segCount = top;
       }
     }
-    // New elements k..len.
-    for (let e = k; e <= len; e++) {
-      const ident = e <= frames ? ldI(curIdent, e) : selfIdent;
-      stI(pathIdent, e, ident);
-      const parent = ldI(pathNode, e - 1);
-      const node = aggregate != 0 ? childNode(parent, ident) : appendNode(parent, ident);
-      stI(pathNode, e, node);
-      stF(runTime, e, 0.0);
-      stI(obsFrame, e, -1);
+    // New elements k..len: one new segment.
+    if (k <= len) {
+      for (let e = k; e <= len; e++) {
+        let ident: i32;
+        let node: i32;
+        if (e <= frames) {
+          ident = ldI(curIdent, e);
+          if (agg) {
+            const r = stackRec + (<usize>ldI(walkStack, e) << 4);
+            node = load<i32>(r, 12);
+            if (node < 0) {
+              node = childNode(ldI(pathNode, e - 1), ident);
+              store<i32>(r, node, 12);
+            }
+          } else {
+            node = appendNode(ldI(pathNode, e - 1), ident);
+          }
+        } else {
+          ident = selfIdent;
+          if (agg) {
+            node = ldI(stackSelfAgg, leaf);
+            if (node < 0) {
+              node = childNode(ldI(pathNode, e - 1), ident);
+              stI(stackSelfAgg, leaf, node);
+            }
+          } else {
+            node = appendNode(ldI(pathNode, e - 1), ident);
+          }
+        }
+        stI(pathIdent, e, ident);
+        stI(pathNode, e, node);
+        stI(obsFrame, e, -1);
+        stI(obsHead, e, -1);
+      }
+      stI(segFirst, segCount, k);
+      stF(segAcc, segCount, 0.0);
+      segCount++;
     }
     pathLen = len;
 
     rootTime += w;
-    if (aggregate != 0) {
-      for (let e = 1; e <= len; e++) stF(runTime, e, ldF(runTime, e) + w);
-    } else {
-      for (let e = 1; e <= len; e++) {
-        const node = ldI(pathNode, e);
-        stF(resTime, node, ldF(resTime, node) + w);
-      }
-    }
+    for (let i = 0; i < segCount; i++) stF(segAcc, i, ldF(segAcc, i) + w);
 
-    if (ldB(attrOnPath, leaf) != 0) {
-      for (let e = 1; e <= frames; e++) {
-        const f = ldI(curFrame, e);
-        if ((ldB(frameFlags, f) & 2) == 0) continue;
+    // Attribute observations, in increasing depth (first-creation order matters).
+    let a = (ldB(frameFlags, leafFrame) & 2) != 0 ? leaf : ldI(attrNext, leaf);
+    if (a >= 0) {
+      let m = 0;
+      while (a >= 0) {
+        stI(attrScratch, m++, a);
+        a = ldI(attrNext, a);
+      }
+      while (m > 0) {
+        const node = ldI(attrScratch, --m);
+        const e = ldI(depth, node);
+        const f = load<i32>(stackRec + (<usize>node << 4), 8);
         let o: i32;
         if (ldI(obsFrame, e) == f) {
           o = ldI(obsIndex, e);
         } else {
-          o = attrObservation(ldI(pathNode, e), f);
+          if (agg) {
+            o = attrObservation(ldI(pathNode, e), f);
+          } else {
+            o = attrObservationListed(ldI(pathNode, e), f, ldI(obsHead, e));
+            stI(obsHead, e, max(o, ldI(obsHead, e)));
+          }
           stI(obsFrame, e, f);
           stI(obsIndex, e, o);
         }
@@ -389,13 +561,27 @@ export function buildTree(
     }
   }
 
-  if (aggregate != 0) {
-    for (let e = 1; e <= pathLen; e++) {
-      const node = ldI(pathNode, e);
-      stF(resTime, node, ldF(resTime, node) + ldF(runTime, e));
-    }
+  tPathLen = pathLen;
+  tPrevFrames = prevFrames;
+  tSegCount = segCount;
+  tRootTime = rootTime;
+}
+
+/** Finishes the build (the input ends: every element of the path ends). Returns the node count. */
+export function treeEnd(): i32 {
+  const agg = tAgg;
+  let last = tPathLen;
+  let segCount = tSegCount;
+  while (segCount > 0) {
+    const top = --segCount;
+    const first = ldI(tSegFirst, top);
+    const acc = ldF(tSegAcc, top);
+    for (let e = first; e <= last; e++) endRun(agg, ldI(tPathNode, e), acc);
+    last = first - 1;
   }
-  stF(resTime, 0, rootTime);
+  tSegCount = 0;
+  tPathLen = 0;
+  stF(resTime, 0, tRootTime);
   return resCount;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Plain-TypeScript port of assembly/core.ts: the same algorithm over typed arrays
  * (struct-of-arrays node table, open-addressing Int32Array hash on (parent, identifier),
- * per-depth run accumulators, prefix reuse against the previous sample's stack).
+ * run accumulators shared by depth segments, prefix reuse against the previous sample's stack,
+ * attribute chains).
  *
  * Used by bench/core.bench.ts to answer "is the WASM core faster than the same algorithm in
  * TS", and checked against the reference in tests/core/core.test.ts.
@@ -40,6 +41,7 @@ class TreeTables {
   attrTime: Float64Array;
   attrBits: number;
   attrIndex: Int32Array;
+  attrLink: Int32Array;
 
   constructor(nodeCap: number, withChildIndex: boolean) {
     this.parent = new Int32Array(nodeCap);
@@ -52,8 +54,10 @@ class TreeTables {
     this.attrNode = new Int32Array(64);
     this.attrFrame = new Int32Array(64);
     this.attrTime = new Float64Array(64);
+    // aggregated mode: hash (node, frame) -> observation; chronological mode: per-node lists
     this.attrBits = tableBits(64);
-    this.attrIndex = new Int32Array(1 << this.attrBits).fill(-1);
+    this.attrIndex = new Int32Array(withChildIndex ? 1 << this.attrBits : 0).fill(-1);
+    this.attrLink = new Int32Array(withChildIndex ? 0 : 64);
   }
 
   appendNode(parent: number, ident: number): number {
@@ -104,17 +108,7 @@ class TreeTables {
     return c;
   }
 
-  attrObservation(node: number, frame: number): number {
-    const shift = 32 - this.attrBits;
-    const mask = (1 << this.attrBits) - 1;
-    const table = this.attrIndex;
-    let i = mix(node, frame) >>> shift;
-    for (;;) {
-      const o = table[i];
-      if (o < 0) break;
-      if (this.attrNode[o] === node && this.attrFrame[o] === frame) return o;
-      i = (i + 1) & mask;
-    }
+  appendAttr(node: number, frame: number): number {
     if (this.attrCount === this.attrNode.length) {
       const cap = this.attrCount * 2;
       const an = new Int32Array(cap);
@@ -126,11 +120,38 @@ class TreeTables {
       const at = new Float64Array(cap);
       at.set(this.attrTime);
       this.attrTime = at;
+      if (this.attrLink.length > 0) {
+        const al = new Int32Array(cap);
+        al.set(this.attrLink);
+        this.attrLink = al;
+      }
     }
     const o = this.attrCount++;
     this.attrNode[o] = node;
     this.attrFrame[o] = frame;
     this.attrTime[o] = 0;
+    return o;
+  }
+
+  attrObservationListed(node: number, frame: number, head: number): number {
+    for (let o = head; o >= 0; o = this.attrLink[o]) if (this.attrFrame[o] === frame) return o;
+    const o = this.appendAttr(node, frame);
+    this.attrLink[o] = head;
+    return o;
+  }
+
+  attrObservation(node: number, frame: number): number {
+    const shift = 32 - this.attrBits;
+    const mask = (1 << this.attrBits) - 1;
+    const table = this.attrIndex;
+    let i = mix(node, frame) >>> shift;
+    for (;;) {
+      const o = table[i];
+      if (o < 0) break;
+      if (this.attrNode[o] === node && this.attrFrame[o] === frame) return o;
+      i = (i + 1) & mask;
+    }
+    const o = this.appendAttr(node, frame);
     table[i] = o;
     if (this.attrCount * 2 > table.length) {
       this.attrBits++;
@@ -153,34 +174,47 @@ function buildTree(input: TreeInput, aggregate: boolean): TreeOutput {
     input;
   const { sampleStack, sampleWeight, sampleCount } = input;
   const depth = new Int32Array(stackCount);
-  const attrOnPath = new Uint8Array(stackCount);
+  const attrNext = new Int32Array(stackCount);
   let maxDepth = 0;
   for (let i = 0; i < stackCount; i++) {
     const p = stackParent[i];
     let d = 1;
-    let a = frameFlags[stackFrame[i]] & 2;
+    let up = -1;
     if (p >= 0) {
       d = depth[p] + 1;
-      a |= attrOnPath[p];
+      up = (frameFlags[stackFrame[p]] & 2) !== 0 ? p : attrNext[p];
     }
     depth[i] = d;
-    attrOnPath[i] = a === 0 ? 0 : 1;
+    attrNext[i] = up;
     if (d > maxDepth) maxDepth = d;
   }
   const slots = maxDepth + 2;
   const pathIdent = new Int32Array(slots);
   const pathNode = new Int32Array(slots);
-  const runTime = new Float64Array(slots);
   const walkStack = new Int32Array(slots);
-  const curFrame = new Int32Array(slots);
   const curIdent = new Int32Array(slots);
   const obsFrame = new Int32Array(slots);
   const obsIndex = new Int32Array(slots);
+  const obsHead = new Int32Array(slots);
+  const segFirst = new Int32Array(slots);
+  const segAcc = new Float64Array(slots);
+  const attrDepths = new Int32Array(slots);
 
+  // per stack node, 4 ints: parent, identifier, frame-info id, aggregated node (-1 = unknown)
+  const rec = new Int32Array(stackCount * 4);
+  for (let i = 0; i < stackCount; i++) {
+    const f = stackFrame[i];
+    rec[i * 4] = stackParent[i];
+    rec[i * 4 + 1] = frameIdentifier[f];
+    rec[i * 4 + 2] = f;
+    rec[i * 4 + 3] = -1;
+  }
   const t = new TreeTables(Math.max(64, stackCount * 2 + (aggregate ? 2 : 64)), aggregate);
+  const stackSelfAgg = new Int32Array(aggregate ? stackCount : 0).fill(-1);
   t.appendNode(-1, -1);
   let pathLen = 0;
   let prevFrames = 0;
+  let segCount = 0;
   let rootTime = 0;
 
   for (let s = 0; s < sampleCount; s++) {
@@ -192,52 +226,92 @@ function buildTree(input: TreeInput, aggregate: boolean): TreeOutput {
     while (d > 0) {
       if (d <= prevFrames && walkStack[d] === n) break;
       walkStack[d] = n;
-      const f = stackFrame[n];
-      curFrame[d] = f;
-      curIdent[d] = frameIdentifier[f];
-      n = stackParent[n];
+      curIdent[d] = rec[n * 4 + 1];
+      n = rec[n * 4];
       d--;
     }
     prevFrames = frames;
+    const leafFrame = rec[leaf * 4 + 2];
 
     let k = d + 1;
     const lim = frames < pathLen ? frames : pathLen;
     while (k <= lim && pathIdent[k] === curIdent[k]) k++;
-    const hasSelf = (frameFlags[curFrame[frames]] & 1) === 0;
+    const hasSelf = (frameFlags[leafFrame] & 1) === 0;
     const len = hasSelf ? frames + 1 : frames;
     if (hasSelf && k === frames + 1 && k <= pathLen && pathIdent[k] === selfIdentifier) k++;
 
-    if (aggregate) {
+    if (k <= pathLen) {
       const time = t.time;
-      for (let e = k; e <= pathLen; e++) time[pathNode[e]] += runTime[e];
+      let last = pathLen;
+      while (segCount > 0) {
+        const top = segCount - 1;
+        const first = segFirst[top];
+        const acc = segAcc[top];
+        const from = first > k ? first : k;
+        if (aggregate) for (let e = from; e <= last; e++) time[pathNode[e]] += acc;
+        else for (let e = from; e <= last; e++) time[pathNode[e]] = acc;
+        if (first < k) break;
+        last = first - 1;
+        segCount = top;
+      }
     }
-    for (let e = k; e <= len; e++) {
-      const ident = e <= frames ? curIdent[e] : selfIdentifier;
-      pathIdent[e] = ident;
-      const parent = pathNode[e - 1];
-      pathNode[e] = aggregate ? t.childNode(parent, ident) : t.appendNode(parent, ident);
-      runTime[e] = 0;
-      obsFrame[e] = -1;
+    if (k <= len) {
+      for (let e = k; e <= len; e++) {
+        let ident: number;
+        let node: number;
+        if (e <= frames) {
+          ident = curIdent[e];
+          if (aggregate) {
+            const r = walkStack[e] * 4 + 3;
+            node = rec[r];
+            if (node < 0) node = rec[r] = t.childNode(pathNode[e - 1], ident);
+          } else {
+            node = t.appendNode(pathNode[e - 1], ident);
+          }
+        } else {
+          ident = selfIdentifier;
+          if (aggregate) {
+            node = stackSelfAgg[leaf];
+            if (node < 0) node = stackSelfAgg[leaf] = t.childNode(pathNode[e - 1], ident);
+          } else {
+            node = t.appendNode(pathNode[e - 1], ident);
+          }
+        }
+        pathIdent[e] = ident;
+        pathNode[e] = node;
+        obsFrame[e] = -1;
+        obsHead[e] = -1;
+      }
+      segFirst[segCount] = k;
+      segAcc[segCount] = 0;
+      segCount++;
     }
     pathLen = len;
 
     rootTime += w;
-    if (aggregate) {
-      for (let e = 1; e <= len; e++) runTime[e] += w;
-    } else {
-      const time = t.time;
-      for (let e = 1; e <= len; e++) time[pathNode[e]] += w;
-    }
+    for (let i = 0; i < segCount; i++) segAcc[i] += w;
 
-    if (attrOnPath[leaf] !== 0) {
-      for (let e = 1; e <= frames; e++) {
-        const f = curFrame[e];
-        if ((frameFlags[f] & 2) === 0) continue;
+    let a = (frameFlags[leafFrame] & 2) !== 0 ? leaf : attrNext[leaf];
+    if (a >= 0) {
+      let m = 0;
+      while (a >= 0) {
+        attrDepths[m++] = a;
+        a = attrNext[a];
+      }
+      while (m > 0) {
+        const node = attrDepths[--m];
+        const e = depth[node];
+        const f = rec[node * 4 + 2];
         let o: number;
         if (obsFrame[e] === f) {
           o = obsIndex[e];
         } else {
-          o = t.attrObservation(pathNode[e], f);
+          if (aggregate) {
+            o = t.attrObservation(pathNode[e], f);
+          } else {
+            o = t.attrObservationListed(pathNode[e], f, obsHead[e]);
+            if (o > obsHead[e]) obsHead[e] = o;
+          }
           obsFrame[e] = f;
           obsIndex[e] = o;
         }
@@ -245,10 +319,17 @@ function buildTree(input: TreeInput, aggregate: boolean): TreeOutput {
       }
     }
   }
-  if (aggregate) {
-    for (let e = 1; e <= pathLen; e++) t.time[pathNode[e]] += runTime[e];
+  let last = pathLen;
+  const time = t.time;
+  while (segCount > 0) {
+    const top = --segCount;
+    const first = segFirst[top];
+    const acc = segAcc[top];
+    if (aggregate) for (let e = first; e <= last; e++) time[pathNode[e]] += acc;
+    else for (let e = first; e <= last; e++) time[pathNode[e]] = acc;
+    last = first - 1;
   }
-  t.time[0] = rootTime;
+  time[0] = rootTime;
   return {
     nodeCount: t.count,
     parent: t.parent.slice(0, t.count),

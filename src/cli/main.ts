@@ -5,6 +5,7 @@ import type { SessionRenderer } from "../renderers/session.ts";
 import { Session } from "../session/session.ts";
 import { UserError, writeTextFileAtomic } from "../util/files.ts";
 import { fnmatchTranslate } from "../util/pyregex.ts";
+import { runtimeDescription } from "../runtime/detect.ts";
 import { VERSION } from "../version.ts";
 import { type CliOptions, helpText, parseArgs } from "./args.ts";
 import { applyRenderOption } from "./render-option.ts";
@@ -77,7 +78,7 @@ function renderOptionsFor(options: CliOptions, rendererName: string): RenderOpti
   if (rendererName === "text") {
     const toTerminal = options.outfile === undefined && Boolean(process.stdout.isTTY);
     renderOptions.unicode = options.unicode ?? true;
-    renderOptions.color = options.color ?? colorByDefault(toTerminal);
+    renderOptions.color = options.color ?? (options.outfile === undefined && colorByDefault(toTerminal));
   }
   if (options.timeline) renderOptions.timeline = true;
   if (options.showAll) renderOptions.show_all = true;
@@ -99,20 +100,17 @@ function writeOutput(renderer: Renderer, session: Session, outfile: string | und
   else for (const chunk of chunks) process.stdout.write(chunk);
 }
 
-function runtimeDescription(): string {
-  const versions = process.versions as Record<string, string | undefined>;
-  if (versions.bun) return `Bun ${versions.bun}`;
-  if (versions.deno) return `Deno ${versions.deno}`;
-  return `Node ${process.version.replace(/^v/, "")}`;
-}
-
 function reportError(error: unknown): number {
   if (error instanceof UserError) {
-    process.stderr.write(`pyinstrument: error: ${error.message}\n`);
+    process.stderr.write(`pyinstrument: error: ${oneLine(error.message)}\n`);
     return 2;
   }
-  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  process.stderr.write(`pyinstrument: internal error: ${message}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`pyinstrument: internal error: ${oneLine(message)}\n`);
   if (process.env.PYINSTRUMENT_DEBUG) console.error(error);
   return 1;
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, " ");
 }

@@ -39,7 +39,10 @@ export interface TreeInput {
    * frame info carries attributes (attribute observations are recorded for it).
    */
   frameFlags: Uint8Array;
-  /** Identifier id of the synthetic "[self]" nodes (not a frame-info id). */
+  /**
+   * Identifier id of the synthetic "[self]" nodes (not a frame-info id). Must differ from every
+   * identifier in frameIdentifier (pyinstrument's "[self]" is never a real frame's identifier).
+   */
   selfIdentifier: number;
   sampleStack: Int32Array;
   sampleWeight: Float64Array;
@@ -91,6 +94,8 @@ const TREE_ERRORS: Record<number, string> = {
   [-3]: "sampleStack[s] must be a stack node id in [0, stackCount)",
 };
 
+const SAMPLE_CHUNK = 32768;
+
 function buildTree(input: TreeInput, aggregate: boolean): TreeOutput {
   const { stackCount, sampleCount } = input;
   checkCount("stackCount", stackCount, Math.min(input.stackParent.length, input.stackFrame.length));
@@ -106,7 +111,7 @@ function buildTree(input: TreeInput, aggregate: boolean): TreeOutput {
   const frameFlags = copyInU8(c, input.frameFlags, frameCount);
   const sampleStack = copyInI32(c, input.sampleStack, sampleCount);
   const sampleWeight = copyInF64(c, input.sampleWeight, sampleCount);
-  const nodeCount = c.buildTree(
+  const status = c.treeBegin(
     aggregate ? 1 : 0,
     stackParent,
     stackFrame,
@@ -119,7 +124,13 @@ function buildTree(input: TreeInput, aggregate: boolean): TreeOutput {
     sampleWeight,
     sampleCount,
   );
-  if (nodeCount < 0) throw new RangeError(TREE_ERRORS[nodeCount] ?? `core error ${nodeCount}`);
+  if (status < 0) throw new RangeError(TREE_ERRORS[status] ?? `core error ${status}`);
+  // Consecutive chunks: lets the engine switch to optimized code for the rest of a long build
+  // (WASM functions are tiered up between calls, not during one).
+  for (let from = 0; from < sampleCount; from += SAMPLE_CHUNK) {
+    c.treeSamples(from, Math.min(from + SAMPLE_CHUNK, sampleCount));
+  }
+  const nodeCount = c.treeEnd();
   const attrCount = c.resultAttrCount();
   return {
     nodeCount,

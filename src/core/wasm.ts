@@ -16,7 +16,7 @@ export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   reset(): void;
   alloc(bytes: number): number;
-  buildTree(
+  treeBegin(
     aggregate: number,
     stackParent: number,
     stackFrame: number,
@@ -29,6 +29,8 @@ export interface CoreExports {
     sampleWeight: number,
     sampleCount: number,
   ): number;
+  treeSamples(from: number, to: number): void;
+  treeEnd(): number;
   mergeStacks(
     aParent: number,
     aFrame: number,

@@ -8,7 +8,8 @@ const RUNTIME_SCHEMES: ReadonlyArray<[prefix: string, label: string]> = [
   ["deno:", "deno"],
 ];
 
-const NODE_MODULES = /[\\/]node_modules[\\/]/;
+// Also at the start: importers and shortened paths may give `node_modules/pkg/...` relative.
+const NODE_MODULES = /(?:^|[\\/])node_modules[\\/]/;
 
 /** True for runtime built-ins and installed packages. */
 export function isLibraryPath(filePath: string): boolean {

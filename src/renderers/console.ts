@@ -61,6 +61,8 @@ export class ConsoleRenderer extends FrameRenderer {
   readonly shortMode: boolean;
   private readonly colors: Colors;
   private rootFrame: Frame | null = null;
+  /** Whether each group is shown in full, decided once per render: deciding walks the whole group. */
+  private ignoredGroups = new Map<FrameGroup, boolean>();
 
   constructor(options: ConsoleRendererOptions = {}) {
     super(options);
@@ -102,6 +104,7 @@ export class ConsoleRenderer extends FrameRenderer {
       out.push(`${indent}No samples were recorded.\n`);
     } else {
       this.rootFrame = frame;
+      this.ignoredGroups = new Map();
       if (this.flat) this.renderFrameFlat(frame, precision, out);
       else this.renderTree(frame, precision, indent, out);
     }
@@ -143,9 +146,14 @@ export class ConsoleRenderer extends FrameRenderer {
 
   /** A group with fewer than two hidden frames is shown in full. */
   private shouldIgnoreGroup(group: FrameGroup): boolean {
-    let hidden = 0;
-    for (const frame of group.frames) if (!this.shouldRenderFrameInGroup(frame)) hidden++;
-    return hidden < 2;
+    let ignored = this.ignoredGroups.get(group);
+    if (ignored === undefined) {
+      let hidden = 0;
+      for (const frame of group.frames) if (!this.shouldRenderFrameInGroup(frame)) hidden++;
+      ignored = hidden < 2;
+      this.ignoredGroups.set(group, ignored);
+    }
+    return ignored;
   }
 
   private groupDescription(group: FrameGroup): string {

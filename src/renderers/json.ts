@@ -10,6 +10,7 @@ import {
   removeTracebackhide,
   removeUnnecessarySelfTimeNodes,
 } from "../processors/processors.ts";
+import { AWAIT_FRAME_IDENTIFIER } from "../session/frame-info.ts";
 import type { Session } from "../session/session.ts";
 import { pyFixed, pyJsonStringUnicode as encodeString } from "../util/pyformat.ts";
 import { FrameRenderer } from "./base.ts";
@@ -46,6 +47,7 @@ export class JSONRenderer extends FrameRenderer {
 
 /** One frame and its subtree, built without recursion so deep stacks render. */
 function renderFrameJSON(root: Frame): string {
+  const awaitTimes = subtreeAwaitTimes(root);
   const out: string[] = [];
   const pending: Array<Frame | string> = [root];
   while (pending.length) {
@@ -61,7 +63,7 @@ function renderFrameJSON(root: Frame): string {
         `"file_path": ${encodeString(frame.filePath ?? "")},` +
         `"line_no": ${frame.lineNo || 0},` +
         `"time": ${pyFixed(frame.time, 6)},` +
-        `"await_time": ${pyFixed(frame.awaitTime(), 6)},` +
+        `"await_time": ${pyFixed(awaitTimes.get(frame)!, 6)},` +
         `"is_application_code": ${frame.isApplicationCode ? "true" : "false"},` +
         `"children": [`,
     );
@@ -77,4 +79,26 @@ function renderFrameJSON(root: Frame): string {
     }
   }
   return out.join("");
+}
+
+/**
+ * Every frame's `awaitTime()` in one pass; asking each frame would walk its whole subtree, which
+ * is quadratic on deep stacks. Sums in pyinstrument's order: own time, then each child's total.
+ */
+function subtreeAwaitTimes(root: Frame): Map<Frame, number> {
+  const preOrder: Frame[] = [];
+  const pending: Frame[] = [root];
+  while (pending.length) {
+    const frame = pending.pop()!;
+    preOrder.push(frame);
+    for (const child of frame.children) pending.push(child);
+  }
+  const times = new Map<Frame, number>();
+  for (let i = preOrder.length - 1; i >= 0; i--) {
+    const frame = preOrder[i];
+    let time = frame.identifier === AWAIT_FRAME_IDENTIFIER ? frame.time : 0;
+    for (const child of frame.children) time += times.get(child)!;
+    times.set(frame, time);
+  }
+  return times;
 }

@@ -30,9 +30,18 @@ export function writeTextFileAtomic(path: string, text: string | readonly string
     fd = undefined;
     renameSync(temporary, path);
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temporary, { force: true });
+    cleanUp(() => fd !== undefined && closeSync(fd));
+    cleanUp(() => rmSync(temporary, { force: true }));
     throw new UserError(`can't write ${path}: ${describeFsError(error)}`);
+  }
+}
+
+/** Runs a clean-up step whose own failure (e.g. ENOTDIR on rm) would hide the error worth reporting. */
+function cleanUp(step: () => unknown): void {
+  try {
+    step();
+  } catch {
+    // the original error is reported instead
   }
 }
 

@@ -22,10 +22,14 @@ function attrRows(t: TreeOutput): [number, number, number][] {
   return out;
 }
 
+const scratchF64 = new Float64Array(2);
+const scratchU32 = new Uint32Array(scratchF64.buffer);
+
+/** Bit-identical comparison (distinguishes 0 / -0, and equates identical NaNs). */
 function sameBits(x: number, y: number): boolean {
-  const a = new Float64Array([x, y]);
-  const u = new Uint32Array(a.buffer);
-  return u[0] === u[2] && u[1] === u[3];
+  scratchF64[0] = x;
+  scratchF64[1] = y;
+  return scratchU32[0] === scratchU32[2] && scratchU32[1] === scratchU32[3];
 }
 
 /** Exact (bit-identical, same length) comparison; returns a description of the first difference. */
@@ -330,6 +334,10 @@ test("resample: hand-made case", () => {
     assert.equal(Array.from(r.index), [2, 4]);
     assert.equal(Array.from(r.weight), [first, second]);
     assert.is(impl.resample(w, 0, 1).count, 0);
+    // a record longer than two intervals keeps only the remainder (% interval, not - interval)
+    const long = impl.resample(Float64Array.from([2.5, 0.25, 0.25]), 3, 1);
+    assert.equal(Array.from(long.index), [0, 2]);
+    assert.equal(Array.from(long.weight), [2.5, 1]);
   }
 });
 
@@ -386,8 +394,11 @@ test("property: resample, WASM vs reference", () => {
     const w = new Float64Array(n);
     for (let i = 0; i < n; i++) w[i] = randomWeight(r, mode) * (1 + int(r, 4));
     const interval = [0.001, 0.01, 0.1, 1e-4, 0.0025][int(r, 5)];
-    const d = diffResampled(core.resample(w, n, interval), ref.resample(w, n, interval));
-    if (d !== null) assert.unreachable(`iteration ${it}: ${d}`);
+    const expected = ref.resample(w, n, interval);
+    const d = diffResampled(core.resample(w, n, interval), expected);
+    if (d !== null) assert.unreachable(`iteration ${it}: wasm vs reference: ${d}`);
+    const e = diffResampled(fast.resample(w, n, interval), expected);
+    if (e !== null) assert.unreachable(`iteration ${it}: core-ts vs reference: ${e}`);
   }
 });
 

@@ -1,0 +1,176 @@
+import process from "node:process";
+import { createSampler, type RawProfile, type Sampler } from "../runtime/index.ts";
+import type { Renderer } from "../renderers/base.ts";
+import { ConsoleRenderer, type ConsoleRendererOptions } from "../renderers/console.ts";
+import { Session } from "../session/session.ts";
+import { importCpuprofile } from "../session/import/cpuprofile.ts";
+import { callerLocation } from "./caller.ts";
+
+export type AsyncMode = "enabled" | "disabled" | "strict";
+
+export interface ProfilerOptions {
+  /** Seconds between samples. Default 0.001. */
+  interval?: number;
+  /** Kept for pyinstrument compatibility; JavaScript profiles always show the running stack. */
+  asyncMode?: AsyncMode;
+}
+
+export interface StartOptions {
+  /** Shown at the top of reports. Default: `Profile at <file>:<line>` of the caller. */
+  targetDescription?: string;
+}
+
+export type PrintOptions = ConsoleRendererOptions & {
+  /** Where to write; default the standard output. */
+  stream?: { write(text: string): unknown; isTTY?: boolean };
+};
+
+interface ActiveRecording {
+  sampler: Sampler;
+  startTime: number;
+  startClock: number;
+  startCpu: NodeJS.CpuUsage;
+  targetDescription: string;
+}
+
+const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
+const asyncDisposeSymbol: symbol = (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose");
+
+/**
+ * Records where time goes while it runs, as pyinstrument's `Profiler`: `start()`, run code,
+ * `await stop()`, then print or render the session. Starting again after a stop adds to the
+ * same session.
+ */
+export class Profiler {
+  readonly interval: number;
+  readonly asyncMode: AsyncMode;
+  private active: ActiveRecording | null = null;
+  private session: Session | null = null;
+
+  constructor(options: ProfilerOptions = {}) {
+    const interval = options.interval ?? 0.001;
+    if (!(interval > 0) || !Number.isFinite(interval)) throw new RangeError("interval should be a positive number of seconds");
+    this.interval = interval;
+    this.asyncMode = options.asyncMode ?? "enabled";
+  }
+
+  get isRunning(): boolean {
+    return this.active !== null;
+  }
+
+  get lastSession(): Session | null {
+    return this.session;
+  }
+
+  start(options: StartOptions = {}): void {
+    if (this.active) throw new Error("Profiler is already running.");
+    const targetDescription = options.targetDescription ?? `Profile at ${callerLocation(1) ?? "unknown location"}`;
+    const sampler = createSampler();
+    const startCpu = process.cpuUsage();
+    const startTime = Date.now() / 1000;
+    const startClock = performance.now();
+    sampler.start(this.interval);
+    this.active = { sampler, startTime, startClock, startCpu, targetDescription };
+  }
+
+  /** Stops profiling; resolves to the session (combined with earlier ones from this profiler). */
+  async stop(): Promise<Session> {
+    const active = this.takeActive();
+    const end = measureEnd(active);
+    return this.addSession(await active.sampler.stop(), active, end);
+  }
+
+  /** Stops at once, where the runtime allows it (Node); throws elsewhere. */
+  stopSync(): Session {
+    const active = this.active;
+    if (!active) throw new Error("This profiler is not currently running.");
+    if (active.sampler.runtime !== "node") {
+      throw new Error(`stopSync() needs Node: ${active.sampler.runtime} delivers profiles asynchronously, use await stop()`);
+    }
+    this.active = null;
+    const end = measureEnd(active);
+    return this.addSession(active.sampler.stopSync()!, active, end);
+  }
+
+  /** Stops if running and forgets the recorded session. */
+  async reset(): Promise<void> {
+    if (this.active) await this.stop();
+    this.session = null;
+  }
+
+  print(options: PrintOptions = {}): void {
+    const stream = options.stream ?? process.stdout;
+    const tty = Boolean(stream.isTTY);
+    stream.write(this.outputText({ unicode: true, color: tty, ...options }) + "\n");
+  }
+
+  outputText(options: ConsoleRendererOptions = {}): string {
+    return this.output(new ConsoleRenderer(options));
+  }
+
+  output(renderer: Renderer): string {
+    if (this.active) throw new Error("can't render profile output because this profiler is still running");
+    if (!this.session) throw new Error("can't render profile output because this profiler has not completed a profile session yet");
+    return renderer.render(this.session);
+  }
+
+  [disposeSymbol](): void {
+    if (this.active) this.stopSync();
+  }
+
+  async [asyncDisposeSymbol](): Promise<void> {
+    if (this.active) await this.stop();
+  }
+
+  private takeActive(): ActiveRecording {
+    const active = this.active;
+    if (!active) throw new Error("This profiler is not currently running.");
+    this.active = null;
+    return active;
+  }
+
+  private addSession(raw: RawProfile, active: ActiveRecording, end: { duration: number; cpuTime: number }): Session {
+    const session = sessionFromProfile(raw, {
+      startTime: active.startTime,
+      duration: end.duration,
+      cpuTime: end.cpuTime,
+      interval: this.interval,
+      targetDescription: active.targetDescription,
+    });
+    this.session = this.session ? Session.combine(this.session, session) : session;
+    return this.session;
+  }
+}
+
+function measureEnd(active: ActiveRecording): { duration: number; cpuTime: number } {
+  const cpu = process.cpuUsage(active.startCpu);
+  return { duration: (performance.now() - active.startClock) / 1000, cpuTime: (cpu.user + cpu.system) / 1e6 };
+}
+
+export interface ProfileFacts {
+  startTime: number;
+  duration: number;
+  cpuTime: number;
+  interval: number;
+  targetDescription: string;
+}
+
+/** A session from a runtime's raw profile and what the profiler measured around it. */
+export function sessionFromProfile(raw: RawProfile, facts: ProfileFacts): Session {
+  const imported = importCpuprofile(raw, "profile", { startTime: facts.startTime });
+  return new Session(
+    {
+      ...imported.metadata,
+      startTime: facts.startTime,
+      duration: facts.duration,
+      minInterval: facts.interval,
+      maxInterval: facts.interval,
+      sampleCount: imported.samples.sampleStack.length,
+      targetDescription: facts.targetDescription,
+      cpuTime: facts.cpuTime,
+      sysPath: [process.cwd()],
+      sysPrefixes: Session.currentSysPrefixes(),
+    },
+    imported.samples,
+  );
+}

@@ -1,0 +1,517 @@
+// Reads Chrome `.cpuprofile` files: `--cpu-prof` output of Node, Deno and Bun, the `Profiler.stop`
+// result of `node:inspector` on each runtime, and Chrome DevTools' saved profiles.
+//
+// The node tree of a `.cpuprofile` is already a trie of call paths, so each node is mapped to a
+// stack id once and every sample is a table lookup: no per-sample strings or arrays.
+//
+// Rules (see reference/runtimes.md for the runtime facts behind them):
+// - Frame info `name\0file\0line`: `file` is the path of `file://` URLs and the URL otherwise;
+//   `line` is 1-based. Native frames (empty URL) use `<native>` and line 0. A module's top level
+//   (V8: unnamed function at column 0; Bun: `(module)`) is `<module>` at line 1, whatever line the
+//   runtime reports (the runtimes disagree: they report the first statement or 0).
+// - Every stack starts with the thread frame `main\0<thread>\0<tid>` (the `(root)` node); the thread
+//   id comes from Node's/Bun's file name (`CPU.date.time.pid.tid.seq.cpuprofile`), else 0.
+// - V8's root-level `(garbage collector)` and `(program)` samples carry no JS stack: they are
+//   charged to the previous sample's stack with a `[gc]` / `[native]` leaf (as speedscope does);
+//   `(idle)` becomes `[idle]` under the thread frame, and is no "previous stack" for GC.
+// - Sample i lasts `timeDeltas[i+1]` (as Chrome DevTools counts), negative deltas count as 0; the
+//   last sample lasts until `endTime` (the median interval if there is no `endTime`).
+// - Bun reports no idle samples: an idle stretch is one sample with a huge delta. In profiles with
+//   no `(idle)` node, a sample lasting more than `idleGapFactor` median intervals keeps one median
+//   interval and the rest becomes an `[idle]` sample under the thread frame.
+// - Bun repeats an async function's frame (`outer>outer`, same line, the second at another column):
+//   such a pair is one frame. Recursion keeps the same column, so it is left alone.
+// - Profiles written by this tool's exporter carry a `pyinstrument` field: then the tree is taken
+//   literally (no GC/idle rules) and the session's metadata and unusual frame infos are restored.
+import { basename, dirname, sep } from "node:path";
+import { cwd } from "node:process";
+import { fileURLToPath } from "node:url";
+import { UserError } from "../../util/files.ts";
+import { GC_FRAME_IDENTIFIER, IDLE_FRAME_IDENTIFIER, makeIdentifier, NATIVE_FRAME_IDENTIFIER } from "../frame-info.ts";
+import { FrameTable } from "../frame-table.ts";
+import type { SessionMetadata } from "../session.ts";
+import { StackTable } from "../stack-table.ts";
+import type { ImportedSession } from "./pyisession.ts";
+
+export interface CpuprofileImportOptions {
+  /** Epoch seconds to use as the start when the profile's clock is not the epoch (V8's is monotonic). */
+  startTime?: number;
+  /** In profiles without `(idle)` samples, a sample longer than this many median intervals is mostly idle. */
+  idleGapFactor?: number;
+}
+
+export const DEFAULT_IDLE_GAP_FACTOR = 10;
+/** Top-level field of exported profiles; viewers ignore it. */
+export const SESSION_INFO_KEY = "pyinstrument";
+export const NATIVE_FILE = "<native>";
+
+/** What the exporter stores so that importing its output gives back the same session. */
+export interface CpuprofileSessionInfo {
+  version: 1;
+  metadata: SessionMetadata;
+  /** Frame info of the `(root)` node; null when the session's stacks start below it. */
+  rootFrame: string | null;
+  /** By node id: frame infos that the node's callFrame alone would not give back. */
+  frames: Record<string, string>;
+}
+
+export interface CpuprofileCallFrame {
+  functionName: string;
+  scriptId: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** V8's pseudo-functions, which have no URL, and the synthetic frames they become. */
+export const SPECIAL_FUNCTIONS: Readonly<Record<string, string>> = {
+  "(idle)": IDLE_FRAME_IDENTIFIER,
+  "(garbage collector)": GC_FRAME_IDENTIFIER,
+  "(program)": NATIVE_FRAME_IDENTIFIER,
+};
+
+type JsonObject = Record<string, unknown>;
+interface NodeTable {
+  ids: number[];
+  callFrames: CpuprofileCallFrame[];
+  /** Parent node index, -1 for a root. */
+  parent: Int32Array;
+  indexOfId: Map<number, number>;
+}
+
+// How a node's samples are attributed; see the rules at the top.
+const KIND_FRAME = 0;
+const KIND_IDLE = 1;
+const KIND_GC = 2;
+const KIND_PROGRAM = 3;
+const UNRESOLVED = -2;
+const RESOLVING = -3;
+/** Epoch µs of 2001-09-09; monotonic clocks (µs since boot) stay far below it. */
+const EPOCH_MICROSECONDS_FLOOR = 1e15;
+
+/**
+ * The frame info for a callFrame (except `(root)`, which the tree position decides). `paths`
+ * caches URL -> file path: many nodes share a script, and URL parsing is slow.
+ */
+export function frameInfoOfCallFrame(callFrame: CpuprofileCallFrame, paths = new Map<string, string>()): string {
+  const { functionName, url } = callFrame;
+  if (url === "") return SPECIAL_FUNCTIONS[functionName] ?? makeIdentifier(functionName || "(anonymous)", NATIVE_FILE, 0);
+  const file = filePathOf(url, paths);
+  if (functionName === "(module)" || (functionName === "" && callFrame.columnNumber === 0)) {
+    return makeIdentifier("<module>", file, 1);
+  }
+  return makeIdentifier(functionName || "(anonymous)", file, Math.max(0, callFrame.lineNumber + 1));
+}
+
+export function importCpuprofile(json: JsonObject, source: string, options: CpuprofileImportOptions = {}): ImportedSession {
+  const table = readNodes(json.nodes, source);
+  const samples = json.samples;
+  const timeDeltas = json.timeDeltas;
+  if (!Array.isArray(samples)) throw shapeError(source, "samples", "a list of node ids");
+  if (!Array.isArray(timeDeltas)) throw shapeError(source, "timeDeltas", "a list of numbers");
+  if (samples.length !== timeDeltas.length) {
+    throw new UserError(`${source} is not a valid .cpuprofile: samples and timeDeltas should have the same length (they have ${samples.length} and ${timeDeltas.length})`);
+  }
+  const startTime = optionalNumber(json, "startTime", source) ?? 0;
+  const endTime = optionalNumber(json, "endTime", source);
+  const info = readSessionInfo(json[SESSION_INFO_KEY], source);
+  const hints = fileNameHints(source);
+
+  const frames = new FrameTable();
+  const stacks = new StackTable();
+  const threadFrame = makeIdentifier("main", "<thread>", hints.threadId);
+  const rootFrame = info ? info.rootFrame : threadFrame;
+  const rootStack = rootFrame === null ? -1 : stacks.intern(-1, frames.intern(rootFrame));
+  const paths = new Map<string, string>();
+  const tree = resolveStacks(table, frames, stacks, rootStack, info, paths, source);
+
+  const { sampleNode, micros, lastSampleTime } = readSamples(samples, timeDeltas, table, startTime, source);
+  const n = sampleNode.length;
+  const interval = n > 1 ? median(micros.subarray(0, n - 1)) : 1000;
+  if (n > 0) micros[n - 1] = endTime === undefined ? interval : Math.max(0, endTime - lastSampleTime);
+
+  const gapFactor = options.idleGapFactor ?? DEFAULT_IDLE_GAP_FACTOR;
+  const splitGaps = !info && !tree.hasIdle && interval > 0 && gapFactor < Infinity;
+  const threshold = splitGaps ? gapFactor * interval : Infinity;
+  const { sampleStack, sampleWeight, idleMicros, totalMicros } =
+    attributeSamples(sampleNode, micros, tree, frames, stacks, rootStack, interval, threshold);
+
+  const durationMicros = endTime !== undefined && endTime - startTime > totalMicros ? endTime - startTime : totalMicros;
+  const metadata: SessionMetadata = info?.metadata ?? {
+    startTime: startTime >= EPOCH_MICROSECONDS_FLOOR ? startTime / 1e6 : options.startTime ?? hints.startTime ?? 0,
+    duration: durationMicros / 1e6,
+    minInterval: interval / 1e6,
+    maxInterval: interval / 1e6,
+    sampleCount: n,
+    startCallStack: [threadFrame],
+    targetDescription: `Profile from ${basename(source)}`,
+    cpuTime: Math.max(0, durationMicros - idleMicros) / 1e6,
+    sysPath: [commonDirectory(paths) ?? currentDirectory()].filter((path) => path !== ""),
+    sysPrefixes: [],
+  };
+  return { metadata, samples: { frames, stacks, sampleStack, sampleWeight } };
+}
+
+/** One pass over the samples: node index and duration (µs, the next sample's delta) of each. */
+function readSamples(
+  samples: unknown[],
+  timeDeltas: unknown[],
+  table: NodeTable,
+  startTime: number,
+  source: string,
+): { sampleNode: Int32Array; micros: Float64Array; lastSampleTime: number } {
+  const n = samples.length;
+  const dense = denseIndexOfId(table);
+  const sampleNode = new Int32Array(n);
+  const micros = new Float64Array(n);
+  let time = startTime;
+  for (let i = 0; i < n; i++) {
+    const id = samples[i];
+    const delta = timeDeltas[i];
+    let index: number | undefined;
+    // Out-of-range or fractional indexes into a typed array give undefined.
+    if (typeof id === "number") index = dense !== null ? (dense[id] as number | undefined) : table.indexOfId.get(id);
+    if (index === undefined || index < 0) throw unknownNode(source, `samples[${i}]`, id);
+    if (typeof delta !== "number") throw shapeError(source, `timeDeltas[${i}]`, "a number");
+    sampleNode[i] = index;
+    time += delta;
+    if (i > 0) micros[i - 1] = delta > 0 ? delta : 0;
+  }
+  return { sampleNode, micros, lastSampleTime: time };
+}
+
+/** Node index by node id, when ids are small integers (as every runtime writes them). */
+function denseIndexOfId(table: NodeTable): Int32Array | null {
+  let maxId = 0;
+  for (const id of table.ids) {
+    if (id < 0) return null;
+    maxId = Math.max(maxId, id);
+  }
+  if (maxId >= 8 * table.ids.length + 65536) return null;
+  const dense = new Int32Array(maxId + 1).fill(-1);
+  table.ids.forEach((id, k) => (dense[id] = k));
+  return dense;
+}
+
+interface AttributedSamples {
+  sampleStack: Int32Array;
+  sampleWeight: Float64Array;
+  idleMicros: number;
+  totalMicros: number;
+}
+
+// Stack codes of samples whose stack is decided later: GC and `(program)` join the previous stack.
+const STACK_GC = -2;
+const STACK_PROGRAM = -3;
+
+/**
+ * The stack and weight (seconds) of every sample: GC and `(program)` samples join the previous
+ * sample's stack, and samples longer than `threshold` µs are split into `interval` µs of work
+ * and an `[idle]` sample. The common case is one tight pass; the rules run only when needed.
+ */
+function attributeSamples(
+  sampleNode: Int32Array,
+  micros: Float64Array,
+  tree: ResolvedTree,
+  frames: FrameTable,
+  stacks: StackTable,
+  rootStack: number,
+  interval: number,
+  threshold: number,
+): AttributedSamples {
+  const { nodeStack, nodeKind } = tree;
+  const stackOfNode = nodeStack.map((stack, k) =>
+    nodeKind[k] === KIND_GC ? STACK_GC : nodeKind[k] === KIND_PROGRAM ? STACK_PROGRAM : stack
+  );
+  const n = sampleNode.length;
+  let sampleStack = new Int32Array(n);
+  let sampleWeight = new Float64Array(n);
+  let deferred = 0;
+  let splits = 0;
+  let idleMicros = 0;
+  let totalMicros = 0;
+  for (let i = 0; i < n; i++) {
+    const node = sampleNode[i];
+    const stack = stackOfNode[node];
+    const weight = micros[i];
+    sampleStack[i] = stack;
+    sampleWeight[i] = weight / 1e6;
+    totalMicros += weight;
+    idleMicros += nodeKind[node] === KIND_IDLE ? weight : 0;
+    deferred += stack < -1 ? 1 : 0;
+    splits += weight > threshold ? 1 : 0;
+  }
+
+  let idleStack = nodeStack[nodeKind.indexOf(KIND_IDLE)] ?? -1;
+  if (splits > 0) {
+    idleStack = stacks.intern(rootStack, frames.intern(IDLE_FRAME_IDENTIFIER));
+    const split = { stack: new Int32Array(n + splits), weight: new Float64Array(n + splits) };
+    for (let i = 0, j = 0; i < n; i++, j++) {
+      split.stack[j] = sampleStack[i];
+      split.weight[j] = sampleWeight[i];
+      if (micros[i] > threshold) {
+        split.weight[j++] = interval / 1e6;
+        split.stack[j] = idleStack;
+        split.weight[j] = (micros[i] - interval) / 1e6;
+        idleMicros += micros[i] - interval;
+      }
+    }
+    sampleStack = split.stack;
+    sampleWeight = split.weight;
+  }
+  if (deferred > 0) {
+    const gcFrame = frames.intern(GC_FRAME_IDENTIFIER);
+    const nativeFrame = frames.intern(NATIVE_FRAME_IDENTIFIER);
+    let previous = rootStack;
+    for (let i = 0; i < sampleStack.length; i++) {
+      const stack = sampleStack[i];
+      if (stack === STACK_GC || stack === STACK_PROGRAM) {
+        sampleStack[i] = stacks.intern(previous, stack === STACK_GC ? gcFrame : nativeFrame);
+      } else previous = stack === idleStack ? rootStack : stack;
+    }
+  }
+  return { sampleStack, sampleWeight, idleMicros, totalMicros };
+}
+
+// The loops below run once per import, mostly before the JIT has warmed up: they build field
+// names only when they throw, and keep rare work out of the per-sample loops.
+
+function readNodes(value: unknown, source: string): NodeTable {
+  if (!Array.isArray(value) || value.length === 0) throw shapeError(source, "nodes", "a non-empty list of nodes");
+  const count = value.length;
+  const ids: number[] = new Array(count);
+  const callFrames: CpuprofileCallFrame[] = new Array(count);
+  const indexOfId = new Map<number, number>();
+  for (let k = 0; k < count; k++) {
+    const node: unknown = value[k];
+    if (!isObject(node)) throw shapeError(source, `nodes[${k}]`, "an object");
+    const id = node.id;
+    if (typeof id !== "number" || !Number.isInteger(id)) throw shapeError(source, `nodes[${k}].id`, "an integer");
+    if (indexOfId.has(id)) throw shapeError(source, `nodes[${k}].id`, `unique (${id} appears twice)`);
+    indexOfId.set(id, k);
+    ids[k] = id;
+    callFrames[k] = readCallFrame(node.callFrame, source, k);
+  }
+  // Profiles link nodes by `children` (.cpuprofile) or `parent` (trace-event profile chunks).
+  const parent = new Int32Array(count).fill(-1);
+  for (let k = 0; k < count; k++) {
+    const node = value[k] as JsonObject;
+    const children = node.children;
+    if (children !== undefined) {
+      if (!Array.isArray(children)) throw shapeError(source, `nodes[${k}].children`, "a list of node ids");
+      for (let c = 0; c < children.length; c++) {
+        const child: unknown = children[c];
+        const index = typeof child === "number" ? indexOfId.get(child) : undefined;
+        if (index === undefined) throw unknownNode(source, `nodes[${k}].children[${c}]`, child);
+        if (parent[index] !== -1 && parent[index] !== k) throw twoParents(source, `nodes[${k}].children[${c}]`, ids[index]);
+        parent[index] = k;
+      }
+    }
+    if (node.parent !== undefined) {
+      const index = typeof node.parent === "number" ? indexOfId.get(node.parent) : undefined;
+      if (index === undefined) throw unknownNode(source, `nodes[${k}].parent`, node.parent);
+      if (parent[k] !== -1 && parent[k] !== index) throw twoParents(source, `nodes[${k}].parent`, ids[k]);
+      parent[k] = index;
+    }
+  }
+  return { ids, callFrames, parent, indexOfId };
+}
+
+function readCallFrame(value: unknown, source: string, k: number): CpuprofileCallFrame {
+  if (!isObject(value)) throw shapeError(source, `nodes[${k}].callFrame`, "an object");
+  // Trace-event profiles leave out fields of native frames: absent means empty, wrong types fail.
+  const { functionName = "", url = "", lineNumber = -1, columnNumber = -1, scriptId = "0" } = value;
+  if (typeof functionName !== "string") throw shapeError(source, `nodes[${k}].callFrame.functionName`, "a string");
+  if (typeof url !== "string") throw shapeError(source, `nodes[${k}].callFrame.url`, "a string");
+  if (typeof lineNumber !== "number") throw shapeError(source, `nodes[${k}].callFrame.lineNumber`, "a number");
+  if (typeof columnNumber !== "number") throw shapeError(source, `nodes[${k}].callFrame.columnNumber`, "a number");
+  return { functionName, scriptId: String(scriptId), url, lineNumber, columnNumber };
+}
+
+function unknownNode(source: string, field: string, id: unknown): UserError {
+  return shapeError(source, field, `the id of a node (${JSON.stringify(id)} is not the id of any node)`);
+}
+
+function twoParents(source: string, field: string, id: number): UserError {
+  return shapeError(source, field, `a tree link (node ${id} would have two parents)`);
+}
+
+interface ResolvedTree {
+  /** Stack id of each node (for root-level GC/program nodes: the literal stack, used by children). */
+  nodeStack: Int32Array;
+  nodeKind: Uint8Array;
+  hasIdle: boolean;
+}
+
+/** Maps every node to a stack id, parents first whatever the order of `nodes`. */
+function resolveStacks(
+  table: NodeTable,
+  frames: FrameTable,
+  stacks: StackTable,
+  rootStack: number,
+  info: CpuprofileSessionInfo | null,
+  paths: Map<string, string>,
+  source: string,
+): ResolvedTree {
+  const { ids, callFrames, parent } = table;
+  const count = ids.length;
+  const nodeStack = new Int32Array(count).fill(UNRESOLVED);
+  const nodeKind = new Uint8Array(count);
+  const isRootNode = new Uint8Array(count);
+  // A node that is the second of one of Bun's doubled async frames (never collapse twice in a row).
+  const collapsed = new Uint8Array(count);
+  let hasIdle = false;
+  const chain: number[] = [];
+
+  const resolve = (k: number): void => {
+    const callFrame = callFrames[k];
+    const p = parent[k];
+    if (callFrame.url === "" && callFrame.functionName === "(idle)") hasIdle = true;
+    if (p === -1 && callFrame.url === "" && callFrame.functionName === "(root)") {
+      isRootNode[k] = 1;
+      nodeStack[k] = rootStack;
+      return;
+    }
+    const parentStack = p === -1 ? rootStack : nodeStack[p];
+    if (!info && p !== -1 && !collapsed[p] && isDoubledFrame(callFrames[p], callFrame)) {
+      collapsed[k] = 1;
+      nodeStack[k] = parentStack;
+      return;
+    }
+    const frameInfo = info?.frames[String(ids[k])] ?? frameInfoOfCallFrame(callFrame, paths);
+    nodeStack[k] = stacks.intern(parentStack, frames.intern(frameInfo));
+    if (!info && callFrame.url === "" && (p === -1 || isRootNode[p])) {
+      const name = callFrame.functionName;
+      nodeKind[k] = name === "(idle)" ? KIND_IDLE : name === "(garbage collector)" ? KIND_GC : name === "(program)" ? KIND_PROGRAM : KIND_FRAME;
+    }
+  };
+
+  for (let k = 0; k < count; k++) {
+    // Walk up to the first resolved ancestor, then resolve back down.
+    for (let j = k; j !== -1 && nodeStack[j] === UNRESOLVED; j = parent[j]) {
+      nodeStack[j] = RESOLVING;
+      chain.push(j);
+    }
+    const top = chain.length > 0 ? parent[chain[chain.length - 1]] : -1;
+    if (top !== -1 && nodeStack[top] === RESOLVING) {
+      throw shapeError(source, "nodes", `a tree (node ${ids[top]} is its own ancestor)`);
+    }
+    while (chain.length > 0) resolve(chain.pop() as number);
+  }
+  return { nodeStack, nodeKind, hasIdle };
+}
+
+/** Bun's async frames come twice: same function and line, the second at the body's column. */
+function isDoubledFrame(parent: CpuprofileCallFrame, child: CpuprofileCallFrame): boolean {
+  return parent.functionName === child.functionName && parent.url === child.url && child.url !== "" &&
+    parent.lineNumber === child.lineNumber && parent.columnNumber !== child.columnNumber;
+}
+
+function readSessionInfo(value: unknown, source: string): CpuprofileSessionInfo | null {
+  if (value === undefined) return null;
+  const field = SESSION_INFO_KEY;
+  if (!isObject(value) || value.version !== 1) throw shapeError(source, field, "an object with version 1");
+  const { metadata, rootFrame, frames } = value;
+  if (!isObject(metadata)) throw shapeError(source, `${field}.metadata`, "an object");
+  for (const key of ["startTime", "duration", "minInterval", "maxInterval", "sampleCount", "cpuTime"]) {
+    if (typeof metadata[key] !== "number") throw shapeError(source, `${field}.metadata.${key}`, "a number");
+  }
+  if (typeof metadata.targetDescription !== "string") throw shapeError(source, `${field}.metadata.targetDescription`, "a string");
+  for (const key of ["startCallStack", "sysPath", "sysPrefixes"]) {
+    const list = metadata[key];
+    if (!Array.isArray(list) || list.some((item) => typeof item !== "string")) {
+      throw shapeError(source, `${field}.metadata.${key}`, "a list of strings");
+    }
+  }
+  if (rootFrame !== null && typeof rootFrame !== "string") throw shapeError(source, `${field}.rootFrame`, "a string or null");
+  if (!isObject(frames) || Object.values(frames).some((item) => typeof item !== "string")) {
+    throw shapeError(source, `${field}.frames`, "an object of strings");
+  }
+  return { version: 1, metadata: metadata as unknown as SessionMetadata, rootFrame, frames: frames as Record<string, string> };
+}
+
+/**
+ * The middle value (the upper one for an even count) of values >= 0. Deltas are mostly whole µs
+ * below 65 ms, so a histogram finds it in one pass; a sort would cost more than the whole import.
+ */
+function median(values: Float64Array): number {
+  const k = values.length >> 1;
+  const histogram = new Uint32Array(65536);
+  for (let i = 0; i < values.length; i++) if (values[i] < 65536) histogram[values[i] | 0]++;
+  let below = 0;
+  let bucket = 0;
+  while (bucket < 65536 && below + histogram[bucket] <= k) below += histogram[bucket++];
+  // The median lies in [bucket, bucket + 1), or above the histogram: whole µs first, then the rest.
+  let whole = 0;
+  const rest: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === bucket) whole++;
+    else if (bucket === 65536 ? value >= 65536 : value > bucket && value < bucket + 1) rest.push(value);
+  }
+  return k - below < whole ? bucket : rest.sort((a, b) => a - b)[k - below - whole];
+}
+
+/** What the runtimes' own file names tell: Node and Bun `CPU.YYYYMMDD.HHMMSS.pid.tid.seq` (local time), Deno `CPU.epochms.pid`. */
+function fileNameHints(source: string): { startTime?: number; threadId: number } {
+  const name = basename(source);
+  const node = /^CPU\.(\d{4})(\d\d)(\d\d)\.(\d\d)(\d\d)(\d\d)\.\d+\.(\d+)\.\d+\.cpuprofile$/.exec(name);
+  if (node) {
+    const [year, month, day, hour, minute, second, tid] = node.slice(1).map(Number);
+    return { startTime: new Date(year, month - 1, day, hour, minute, second).getTime() / 1000, threadId: tid };
+  }
+  const deno = /^CPU\.(\d{13})\.\d+\.cpuprofile$/.exec(name);
+  return deno ? { startTime: Number(deno[1]) / 1000, threadId: 0 } : { threadId: 0 };
+}
+
+/** The deepest directory holding all the profile's own source files (`node_modules` excluded). */
+function commonDirectory(paths: Map<string, string>): string | null {
+  let common: string | null = null;
+  for (const [url, path] of paths) {
+    if (!url.startsWith("file:") || path === url || url.includes("/node_modules/")) continue;
+    if (common === null) common = dirname(path);
+    while (!path.startsWith(common.endsWith(sep) ? common : common + sep)) {
+      const up = dirname(common);
+      if (up === common) break;
+      common = up;
+    }
+  }
+  return common;
+}
+
+function currentDirectory(): string {
+  try {
+    return cwd();
+  } catch {
+    return ""; // Deno without read permission
+  }
+}
+
+/** The path of a `file:` URL, any other URL as it is. */
+function filePathOf(url: string, paths: Map<string, string>): string {
+  let path = paths.get(url);
+  if (path === undefined) {
+    try {
+      path = url.startsWith("file:") ? fileURLToPath(url) : url;
+    } catch {
+      path = url; // e.g. a `file://host/...` URL on a system without UNC paths
+    }
+    paths.set(url, path);
+  }
+  return path;
+}
+
+function optionalNumber(json: JsonObject, key: string, source: string): number | undefined {
+  const value = json[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw shapeError(source, key, "a number");
+  return value;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function shapeError(source: string, field: string, expected: string): UserError {
+  return new UserError(`${source} is not a valid .cpuprofile: ${field} should be ${expected}`);
+}
