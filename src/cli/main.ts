@@ -8,6 +8,8 @@ import { fnmatchTranslate } from "../util/pyregex.ts";
 import { runtimeDescription } from "../runtime/detect.ts";
 import { VERSION } from "../version.ts";
 import { type CliOptions, helpText, parseArgs } from "./args.ts";
+import { loadPrevHint, loadReport, saveReport } from "./report-store.ts";
+import { ProgramEndedError, profileProgram } from "./run.ts";
 import { applyRenderOption } from "./render-option.ts";
 
 /** Runs the command line; resolves to the exit code. */
@@ -42,14 +44,27 @@ async function run(argv: readonly string[]): Promise<number> {
   const renderer = createRenderer(rendererName, renderOptionsFor(options, rendererName));
 
   let session: Session;
+  let exitCode = 0;
+  let errorText: string | null = null;
   if (options.load !== undefined) {
     session = Session.load(options.load);
+  } else if (options.loadPrev !== undefined) {
+    session = loadReport(options.loadPrev);
   } else {
-    throw new UserError("running programs is not available in this build; use --load FILE");
+    ({ session, exitCode, errorText } = await profileProgram(options));
   }
 
   writeOutput(renderer, session, options.outfile);
-  return 0;
+  if (rendererName === "text" && options.outfile === undefined) {
+    // Keeping the report is a convenience: a full disk must not turn a good run into a failure.
+    try {
+      process.stdout.write(loadPrevHint(saveReport(session)));
+    } catch {
+      // no hint then
+    }
+  }
+  if (errorText !== null) process.stderr.write(errorText.endsWith("\n") ? errorText : errorText + "\n");
+  return exitCode;
 }
 
 function chooseRenderer(options: CliOptions): string {
@@ -101,6 +116,10 @@ function writeOutput(renderer: Renderer, session: Session, outfile: string | und
 }
 
 function reportError(error: unknown): number {
+  if (error instanceof ProgramEndedError) {
+    process.stderr.write(`pyinstrument: ${oneLine(error.message)}\n`);
+    return error.exitCode || 1;
+  }
   if (error instanceof UserError) {
     process.stderr.write(`pyinstrument: error: ${oneLine(error.message)}\n`);
     return 2;

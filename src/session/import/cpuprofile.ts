@@ -125,17 +125,18 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   const paths = new Map<string, string>();
   const tree = resolveStacks(table, frames, stacks, rootStack, info, paths, source);
 
-  const { sampleNode, micros, lastSampleTime } = readSamples(samples, timeDeltas, table, startTime, source);
-  const n = sampleNode.length;
-  const interval = n > 1 ? median(micros.subarray(0, n - 1)) : 1000;
-  if (n > 0) micros[n - 1] = endTime === undefined ? interval : Math.max(0, endTime - lastSampleTime);
-
+  const pass = readSamples(samples, timeDeltas, table, tree, rootStack, startTime, source);
+  const n = samples.length;
+  const interval = n > 1 ? median(pass, timeDeltas as number[]) : 1000;
+  if (n > 0) setLastWeight(pass, endTime === undefined ? interval : Math.max(0, endTime - pass.lastSampleTime));
+  if (pass.deferredCount > 0) attachDeferred(pass, frames, stacks);
   const gapFactor = options.idleGapFactor ?? DEFAULT_IDLE_GAP_FACTOR;
   const splitGaps = !info && !tree.hasIdle && interval > 0 && gapFactor < Infinity;
-  const threshold = splitGaps ? gapFactor * interval : Infinity;
-  const { sampleStack, sampleWeight, idleMicros, totalMicros } =
-    attributeSamples(sampleNode, micros, tree, frames, stacks, rootStack, interval, threshold);
+  const { sampleStack, sampleWeight } = splitGaps && pass.maxMicros > gapFactor * interval
+    ? splitIdleGaps(pass, gapFactor * interval, interval, stacks.intern(rootStack, frames.intern(IDLE_FRAME_IDENTIFIER)))
+    : pass;
 
+  const { totalMicros, idleMicros } = pass;
   const durationMicros = endTime !== undefined && endTime - startTime > totalMicros ? endTime - startTime : totalMicros;
   const metadata: SessionMetadata = info?.metadata ?? {
     startTime: startTime >= EPOCH_MICROSECONDS_FLOOR ? startTime / 1e6 : options.startTime ?? hints.startTime ?? 0,
@@ -152,32 +153,183 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   return { metadata, samples: { frames, stacks, sampleStack, sampleWeight } };
 }
 
-/** One pass over the samples: node index and duration (µs, the next sample's delta) of each. */
+// Stack codes of samples whose stack is decided later: GC and `(program)` join the previous stack.
+const STACK_GC = -2;
+const STACK_PROGRAM = -3;
+const HISTOGRAM_SIZE = 65536;
+/**
+ * Samples are read in chunks by one small function: a warm function runs fully optimized code
+ * from its next call on, where one long loop would wait for on-stack replacement (slow on a busy
+ * machine) and box every number until then. Imports run once, so this cold start is what counts.
+ */
+const CHUNK_SIZE = 4096;
+
+/** The samples read in one pass; the rules that need the whole profile run after it. */
+interface SamplePass {
+  /** Stack id of each sample, or STACK_GC / STACK_PROGRAM until `attachDeferred`. */
+  sampleStack: Int32Array;
+  /** Seconds each sample lasts. */
+  sampleWeight: Float64Array;
+  /** The µs between consecutive samples (the deltas that are durations), counted by whole µs... */
+  histogram: Uint32Array;
+  /** ...and whether a bucket holds fractional values. */
+  fractional: Uint8Array;
+  /** The GC and (program) samples, and the stack of the JS sample before each. */
+  deferredIndex: Int32Array;
+  deferredPrevious: Int32Array;
+  deferredCount: number;
+  previous: number;
+  lastSampleTime: number;
+  lastIsIdle: boolean;
+  lastMicros: number;
+  maxMicros: number;
+  totalMicros: number;
+  idleMicros: number;
+}
+
+interface SampleInput {
+  samples: unknown[];
+  timeDeltas: unknown[];
+  /** Node index by id (see denseIndexOfId); `indexOfId` when ids are sparse. */
+  dense: Int32Array | null;
+  indexOfId: Map<number, number>;
+  /** Per node: the stack of its samples (a STACK_ code for GC/program), and whether it is idle. */
+  stackCode: Int32Array;
+  isIdle: Uint8Array;
+  rootStack: number;
+  source: string;
+}
+
 function readSamples(
   samples: unknown[],
   timeDeltas: unknown[],
   table: NodeTable,
+  tree: ResolvedTree,
+  rootStack: number,
   startTime: number,
   source: string,
-): { sampleNode: Int32Array; micros: Float64Array; lastSampleTime: number } {
+): SamplePass {
   const n = samples.length;
-  const dense = denseIndexOfId(table);
-  const sampleNode = new Int32Array(n);
-  const micros = new Float64Array(n);
-  let time = startTime;
-  for (let i = 0; i < n; i++) {
+  const input: SampleInput = {
+    samples,
+    timeDeltas,
+    dense: denseIndexOfId(table),
+    indexOfId: table.indexOfId,
+    stackCode: tree.nodeStack.map((stack, k) =>
+      tree.nodeKind[k] === KIND_GC ? STACK_GC : tree.nodeKind[k] === KIND_PROGRAM ? STACK_PROGRAM : stack
+    ),
+    isIdle: tree.nodeKind.map((kind) => (kind === KIND_IDLE ? 1 : 0)),
+    rootStack,
+    source,
+  };
+  const pass: SamplePass = {
+    sampleStack: new Int32Array(n),
+    sampleWeight: new Float64Array(n),
+    histogram: new Uint32Array(HISTOGRAM_SIZE + 1),
+    fractional: new Uint8Array(HISTOGRAM_SIZE + 1),
+    deferredIndex: new Int32Array(64),
+    deferredPrevious: new Int32Array(64),
+    deferredCount: 0,
+    previous: rootStack,
+    lastSampleTime: startTime,
+    lastIsIdle: false,
+    lastMicros: 0,
+    maxMicros: 0,
+    totalMicros: 0,
+    idleMicros: 0,
+  };
+  for (let from = 0; from < n; from += CHUNK_SIZE) readChunk(input, pass, from, Math.min(n, from + CHUNK_SIZE));
+  return pass;
+}
+
+function readChunk(input: SampleInput, pass: SamplePass, from: number, to: number): void {
+  const { samples, timeDeltas, dense, indexOfId, stackCode, isIdle, rootStack } = input;
+  const { sampleStack, sampleWeight, histogram, fractional } = pass;
+  let { previous, lastSampleTime: time, lastIsIdle: previousIdle, totalMicros: total, idleMicros: idle, maxMicros: max } = pass;
+  for (let i = from; i < to; i++) {
     const id = samples[i];
     const delta = timeDeltas[i];
     let index: number | undefined;
     // Out-of-range or fractional indexes into a typed array give undefined.
-    if (typeof id === "number") index = dense !== null ? (dense[id] as number | undefined) : table.indexOfId.get(id);
-    if (index === undefined || index < 0) throw unknownNode(source, `samples[${i}]`, id);
-    if (typeof delta !== "number") throw shapeError(source, `timeDeltas[${i}]`, "a number");
-    sampleNode[i] = index;
+    if (typeof id === "number") index = dense !== null ? (dense[id] as number | undefined) : indexOfId.get(id);
+    if (index === undefined || index < 0) throw unknownNode(input.source, `samples[${i}]`, id);
+    if (typeof delta !== "number") throw shapeError(input.source, `timeDeltas[${i}]`, "a number");
     time += delta;
-    if (i > 0) micros[i - 1] = delta > 0 ? delta : 0;
+    if (i > 0) {
+      // This delta is how long the previous sample lasted.
+      const weight = delta > 0 ? delta : 0;
+      sampleWeight[i - 1] = weight / 1e6;
+      const bucket = weight < HISTOGRAM_SIZE ? weight | 0 : HISTOGRAM_SIZE;
+      histogram[bucket]++;
+      if (weight !== bucket) fractional[bucket] = 1;
+      total += weight;
+      if (previousIdle) idle += weight;
+      if (weight > max) max = weight;
+    }
+    const stack = stackCode[index];
+    sampleStack[i] = stack;
+    previousIdle = isIdle[index] === 1;
+    if (stack < -1) deferSample(pass, i, previous);
+    else previous = previousIdle ? rootStack : stack;
   }
-  return { sampleNode, micros, lastSampleTime: time };
+  Object.assign(pass, { previous, lastSampleTime: time, lastIsIdle: previousIdle, totalMicros: total, idleMicros: idle, maxMicros: max });
+}
+
+function deferSample(pass: SamplePass, i: number, previous: number): void {
+  if (pass.deferredCount === pass.deferredIndex.length) {
+    const index = new Int32Array(pass.deferredCount * 2);
+    const stacks = new Int32Array(pass.deferredCount * 2);
+    index.set(pass.deferredIndex);
+    stacks.set(pass.deferredPrevious);
+    pass.deferredIndex = index;
+    pass.deferredPrevious = stacks;
+  }
+  pass.deferredIndex[pass.deferredCount] = i;
+  pass.deferredPrevious[pass.deferredCount++] = previous;
+}
+
+function setLastWeight(pass: SamplePass, weight: number): void {
+  pass.sampleWeight[pass.sampleWeight.length - 1] = weight / 1e6;
+  pass.lastMicros = weight;
+  pass.totalMicros += weight;
+  if (pass.lastIsIdle) pass.idleMicros += weight;
+  pass.maxMicros = Math.max(pass.maxMicros, weight);
+}
+
+/** GC and (program) samples: below the stack of the JS sample before them. */
+function attachDeferred(pass: SamplePass, frames: FrameTable, stacks: StackTable): void {
+  const gcFrame = frames.intern(GC_FRAME_IDENTIFIER);
+  const nativeFrame = frames.intern(NATIVE_FRAME_IDENTIFIER);
+  for (let d = 0; d < pass.deferredCount; d++) {
+    const i = pass.deferredIndex[d];
+    const frame = pass.sampleStack[i] === STACK_GC ? gcFrame : nativeFrame;
+    pass.sampleStack[i] = stacks.intern(pass.deferredPrevious[d], frame);
+  }
+}
+
+/** Samples longer than `threshold` µs: `interval` µs of their stack, then the rest idle. */
+function splitIdleGaps(
+  pass: SamplePass,
+  threshold: number,
+  interval: number,
+  idleStack: number,
+): { sampleStack: Int32Array; sampleWeight: Float64Array } {
+  const n = pass.sampleStack.length;
+  let splits = 0;
+  for (let i = 0; i < n; i++) if (pass.sampleWeight[i] * 1e6 > threshold) splits++;
+  const sampleStack = new Int32Array(n + splits);
+  const sampleWeight = new Float64Array(n + splits);
+  for (let i = 0, j = 0; i < n; i++, j++) {
+    sampleStack[j] = pass.sampleStack[i];
+    sampleWeight[j] = pass.sampleWeight[i];
+    if (pass.sampleWeight[i] * 1e6 > threshold) {
+      sampleWeight[j++] = interval / 1e6;
+      sampleStack[j] = idleStack;
+      sampleWeight[j] = pass.sampleWeight[i] - interval / 1e6;
+      pass.idleMicros += pass.sampleWeight[i] * 1e6 - interval;
+    }
+  }
+  return { sampleStack, sampleWeight };
 }
 
 /** Node index by node id, when ids are small integers (as every runtime writes them). */
@@ -191,86 +343,6 @@ function denseIndexOfId(table: NodeTable): Int32Array | null {
   const dense = new Int32Array(maxId + 1).fill(-1);
   table.ids.forEach((id, k) => (dense[id] = k));
   return dense;
-}
-
-interface AttributedSamples {
-  sampleStack: Int32Array;
-  sampleWeight: Float64Array;
-  idleMicros: number;
-  totalMicros: number;
-}
-
-// Stack codes of samples whose stack is decided later: GC and `(program)` join the previous stack.
-const STACK_GC = -2;
-const STACK_PROGRAM = -3;
-
-/**
- * The stack and weight (seconds) of every sample: GC and `(program)` samples join the previous
- * sample's stack, and samples longer than `threshold` µs are split into `interval` µs of work
- * and an `[idle]` sample. The common case is one tight pass; the rules run only when needed.
- */
-function attributeSamples(
-  sampleNode: Int32Array,
-  micros: Float64Array,
-  tree: ResolvedTree,
-  frames: FrameTable,
-  stacks: StackTable,
-  rootStack: number,
-  interval: number,
-  threshold: number,
-): AttributedSamples {
-  const { nodeStack, nodeKind } = tree;
-  const stackOfNode = nodeStack.map((stack, k) =>
-    nodeKind[k] === KIND_GC ? STACK_GC : nodeKind[k] === KIND_PROGRAM ? STACK_PROGRAM : stack
-  );
-  const n = sampleNode.length;
-  let sampleStack = new Int32Array(n);
-  let sampleWeight = new Float64Array(n);
-  let deferred = 0;
-  let splits = 0;
-  let idleMicros = 0;
-  let totalMicros = 0;
-  for (let i = 0; i < n; i++) {
-    const node = sampleNode[i];
-    const stack = stackOfNode[node];
-    const weight = micros[i];
-    sampleStack[i] = stack;
-    sampleWeight[i] = weight / 1e6;
-    totalMicros += weight;
-    idleMicros += nodeKind[node] === KIND_IDLE ? weight : 0;
-    deferred += stack < -1 ? 1 : 0;
-    splits += weight > threshold ? 1 : 0;
-  }
-
-  let idleStack = nodeStack[nodeKind.indexOf(KIND_IDLE)] ?? -1;
-  if (splits > 0) {
-    idleStack = stacks.intern(rootStack, frames.intern(IDLE_FRAME_IDENTIFIER));
-    const split = { stack: new Int32Array(n + splits), weight: new Float64Array(n + splits) };
-    for (let i = 0, j = 0; i < n; i++, j++) {
-      split.stack[j] = sampleStack[i];
-      split.weight[j] = sampleWeight[i];
-      if (micros[i] > threshold) {
-        split.weight[j++] = interval / 1e6;
-        split.stack[j] = idleStack;
-        split.weight[j] = (micros[i] - interval) / 1e6;
-        idleMicros += micros[i] - interval;
-      }
-    }
-    sampleStack = split.stack;
-    sampleWeight = split.weight;
-  }
-  if (deferred > 0) {
-    const gcFrame = frames.intern(GC_FRAME_IDENTIFIER);
-    const nativeFrame = frames.intern(NATIVE_FRAME_IDENTIFIER);
-    let previous = rootStack;
-    for (let i = 0; i < sampleStack.length; i++) {
-      const stack = sampleStack[i];
-      if (stack === STACK_GC || stack === STACK_PROGRAM) {
-        sampleStack[i] = stacks.intern(previous, stack === STACK_GC ? gcFrame : nativeFrame);
-      } else previous = stack === idleStack ? rootStack : stack;
-    }
-  }
-  return { sampleStack, sampleWeight, idleMicros, totalMicros };
 }
 
 // The loops below run once per import, mostly before the JIT has warmed up: they build field
@@ -431,25 +503,23 @@ function readSessionInfo(value: unknown, source: string): CpuprofileSessionInfo 
 }
 
 /**
- * The middle value (the upper one for an even count) of values >= 0. Deltas are mostly whole µs
- * below 65 ms, so a histogram finds it in one pass; a sort would cost more than the whole import.
+ * The middle value (the upper one for an even count) of the durations between samples
+ * (`timeDeltas[1..]`, negatives as 0), which the pass counted by whole µs. V8's deltas are whole
+ * µs, so the histogram alone usually answers; otherwise one more pass collects the values of the
+ * middle bucket. (A sort would cost more than the whole import.)
  */
-function median(values: Float64Array): number {
-  const k = values.length >> 1;
-  const histogram = new Uint32Array(65536);
-  for (let i = 0; i < values.length; i++) if (values[i] < 65536) histogram[values[i] | 0]++;
+function median({ histogram, fractional }: SamplePass, timeDeltas: readonly number[]): number {
+  const k = (timeDeltas.length - 1) >> 1;
   let below = 0;
   let bucket = 0;
-  while (bucket < 65536 && below + histogram[bucket] <= k) below += histogram[bucket++];
-  // The median lies in [bucket, bucket + 1), or above the histogram: whole µs first, then the rest.
-  let whole = 0;
-  const rest: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value === bucket) whole++;
-    else if (bucket === 65536 ? value >= 65536 : value > bucket && value < bucket + 1) rest.push(value);
+  while (bucket < HISTOGRAM_SIZE && below + histogram[bucket] <= k) below += histogram[bucket++];
+  if (!fractional[bucket]) return bucket;
+  const inBucket: number[] = [];
+  for (let i = 1; i < timeDeltas.length; i++) {
+    const value = Math.max(0, timeDeltas[i]);
+    if (bucket === HISTOGRAM_SIZE ? value >= HISTOGRAM_SIZE : value >= bucket && value < bucket + 1) inBucket.push(value);
   }
-  return k - below < whole ? bucket : rest.sort((a, b) => a - b)[k - below - whole];
+  return inBucket.sort((a, b) => a - b)[k - below];
 }
 
 /** What the runtimes' own file names tell: Node and Bun `CPU.YYYYMMDD.HHMMSS.pid.tid.seq` (local time), Deno `CPU.epochms.pid`. */
