@@ -1,3 +1,7 @@
+export { Profiler } from "./src/profiler/profiler.ts";
+export type { AsyncMode, PrintOptions, ProfilerOptions, StartOptions } from "./src/profiler/profiler.ts";
+export { profile } from "./src/profiler/profile.ts";
+export type { ProfileOptions } from "./src/profiler/profile.ts";
 export { Session } from "./src/session/session.ts";
 export type { FrameRecord, RootFrameOptions, SessionMetadata } from "./src/session/session.ts";
 export { Frame, FrameGroup } from "./src/frame/frame.ts";

@@ -3,9 +3,9 @@ import { delimiter, join, resolve } from "node:path";
 import process from "node:process";
 import { detectRuntime, type RuntimeName } from "../runtime/detect.ts";
 import { type ProgramTarget, runProgram } from "../runtime/program.ts";
-import { isLibraryPath } from "../frame/library.ts";
-import { IDENTIFIER_SEP } from "../session/frame-info.ts";
+import { frameInfoFile, isLibraryFrameInfo } from "../frame/library.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
+import { withoutOwnFrames } from "../session/own-frames.ts";
 import type { SampleData } from "../session/samples.ts";
 import type { StackTable } from "../session/stack-table.ts";
 import { Session } from "../session/session.ts";
@@ -32,7 +32,7 @@ export async function profileProgram(options: CliOptions): Promise<ProfiledRun> 
   }
   const imported = importCpuprofile(run.profile, run.profileFileName ?? "profile", { startTime: run.startTime });
   const entryFile = target.kind === "script" ? target.path : null;
-  const { samples, stem } = programSamples(imported.samples, entryFile);
+  const { samples, stem } = programSamples(withoutOwnFrames(imported.samples), entryFile);
   const { duration, cpuTime } = timesOf(samples);
   const session = new Session(
     {
@@ -116,13 +116,13 @@ export function formatTargetDescription(template: string, args: string): string 
  * program's own code first ran, describe the runtime; so do idle samples after its last work,
  * while the runtime shuts down. For a script, the program is running when its file is on the
  * stack; for `-c` code, when any code outside the runtime and libraries is. Also returns the
- * frames above the program's first frame, the stem that reports trim.
+ * frames down to the program's first frame: the stem that reports trim, as pyinstrument trims
+ * the frames that called the profiled code.
  */
 function programSamples(samples: SampleData, entryFile: string | null): { samples: SampleData; stem: string[] } {
   const { frames, stacks, sampleStack, sampleWeight } = samples;
-  const files = frames.frameInfos.map((info) => info.split(IDENTIFIER_SEP)[1] ?? "");
-  const isAppFrame = files.map((file) => file !== "" && !file.startsWith("<") && !isLibraryPath(file));
-  const isProgramFrame = entryFile === null ? isAppFrame : files.map((file) => file === entryFile);
+  const isAppFrame = frames.frameInfos.map((info) => !isLibraryFrameInfo(info));
+  const isProgramFrame = entryFile === null ? isAppFrame : frames.frameInfos.map((info) => frameInfoFile(info) === entryFile);
   const reachesProgram = reachingStacks(stacks, isProgramFrame);
   const reachesApp = reachingStacks(stacks, isAppFrame);
   let first = 0;
@@ -131,7 +131,7 @@ function programSamples(samples: SampleData, entryFile: string | null): { sample
   let end = sampleStack.length;
   while (end > first && !reachesApp[sampleStack[end - 1]]) end--;
   const firstPath = stacks.path(sampleStack[first]);
-  const stem = firstPath.slice(0, firstPath.findIndex((id) => isProgramFrame[id])).map((id) => frames.frameInfos[id]);
+  const stem = firstPath.slice(0, firstPath.findIndex((id) => isProgramFrame[id]) + 1).map((id) => frames.frameInfos[id]);
   return {
     samples: { frames, stacks, sampleStack: sampleStack.slice(first, end), sampleWeight: sampleWeight.slice(first, end) },
     stem,

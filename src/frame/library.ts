@@ -6,6 +6,7 @@ const RUNTIME_SCHEMES: ReadonlyArray<[prefix: string, label: string]> = [
   ["ext:", "deno"],
   ["bun:", "bun"],
   ["deno:", "deno"],
+  ["internal:", "bun"],
 ];
 
 // Also at the start: importers and shortened paths may give `node_modules/pkg/...` relative.
@@ -33,4 +34,18 @@ export function libraryName(filePathShort: string): string {
 function lastNodeModules(path: string): string {
   const index = Math.max(path.lastIndexOf("/node_modules/"), path.lastIndexOf("\\node_modules\\"));
   return index > 0 ? path.slice(index) : path;
+}
+
+/** The file of a frame info, or "" for synthetic frames. */
+export function frameInfoFile(frameInfo: string): string {
+  const start = frameInfo.indexOf("\x00");
+  if (start === -1) return "";
+  const end = frameInfo.indexOf("\x00", start + 1);
+  return frameInfo.slice(start + 1, end === -1 ? undefined : end);
+}
+
+/** True for frames of runtimes, libraries, native code and synthetic frames: not the user's code. */
+export function isLibraryFrameInfo(frameInfo: string): boolean {
+  const file = frameInfoFile(frameInfo);
+  return file === "" || file.startsWith("<") || isLibraryPath(file);
 }

@@ -4,6 +4,7 @@ import type { Renderer } from "../renderers/base.ts";
 import { ConsoleRenderer, type ConsoleRendererOptions } from "../renderers/console.ts";
 import { Session } from "../session/session.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
+import { withoutOwnFrames } from "../session/own-frames.ts";
 import { callerLocation } from "./caller.ts";
 
 export type AsyncMode = "enabled" | "disabled" | "strict";
@@ -92,6 +93,11 @@ export class Profiler {
     return this.addSession(active.sampler.stopSync()!, active, end);
   }
 
+  /** Stops at once where the runtime allows it; null (still running) where it doesn't. */
+  stopSyncIfPossible(): Session | null {
+    return this.active?.sampler.runtime === "node" ? this.stopSync() : null;
+  }
+
   /** Stops if running and forgets the recorded session. */
   async reset(): Promise<void> {
     if (this.active) await this.stop();
@@ -158,6 +164,7 @@ export interface ProfileFacts {
 /** A session from a runtime's raw profile and what the profiler measured around it. */
 export function sessionFromProfile(raw: RawProfile, facts: ProfileFacts): Session {
   const imported = importCpuprofile(raw, "profile", { startTime: facts.startTime });
+  const samples = withoutOwnFrames(imported.samples);
   return new Session(
     {
       ...imported.metadata,
@@ -165,12 +172,12 @@ export function sessionFromProfile(raw: RawProfile, facts: ProfileFacts): Sessio
       duration: facts.duration,
       minInterval: facts.interval,
       maxInterval: facts.interval,
-      sampleCount: imported.samples.sampleStack.length,
+      sampleCount: samples.sampleStack.length,
       targetDescription: facts.targetDescription,
       cpuTime: facts.cpuTime,
       sysPath: [process.cwd()],
       sysPrefixes: Session.currentSysPrefixes(),
     },
-    imported.samples,
+    samples,
   );
 }

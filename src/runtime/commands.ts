@@ -13,6 +13,7 @@ export interface ProfilingCommand {
 }
 
 const preloadPath = fileURLToPath(new URL("./child/preload.js", import.meta.url));
+
 const tsLoaderPath = fileURLToPath(new URL("./child/ts-loader.js", import.meta.url));
 
 /**

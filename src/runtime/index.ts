@@ -1,5 +1,6 @@
 import { detectRuntime } from "./detect.ts";
-import { InspectorSampler } from "./inspector-sampler.ts";
+import type { Session as InspectorSession } from "node:inspector";
+import { connectSession, InspectorSampler } from "./inspector-sampler.ts";
 import type { RawProfile, Sampler } from "./sampler.ts";
 import { UserError } from "../util/files.ts";
 
@@ -7,6 +8,9 @@ export { detectRuntime, runtimeDescription, type RuntimeName } from "./detect.ts
 export type { RawProfile, Sampler } from "./sampler.ts";
 
 let bunSamplerRunning = false;
+// Bun has one process-wide CPU profiler, and closing any inspector session stops it: all Bun
+// samplers share one session that stays open.
+let bunSession: InspectorSession | undefined;
 
 /** A sampler for the runtime this code runs on. */
 export function createSampler(): Sampler {
@@ -16,19 +20,19 @@ export function createSampler(): Sampler {
   if (bunSamplerRunning) {
     throw new UserError("Bun has a single CPU profiler, and another Profiler is already running");
   }
-  const sampler = new InspectorSampler(runtime);
+  bunSession ??= connectSession(runtime);
+  const sampler = new InspectorSampler(runtime, bunSession);
   return {
     runtime,
     start(interval: number): void {
       sampler.start(interval);
       bunSamplerRunning = true;
     },
-    async stop(): Promise<RawProfile> {
-      try {
-        return await sampler.stop();
-      } finally {
-        bunSamplerRunning = false;
-      }
+    stop(): Promise<RawProfile> {
+      // The stop takes effect when posted, so another profile may start before this one arrives.
+      const profile = sampler.stop();
+      bunSamplerRunning = false;
+      return profile;
     },
     stopSync: () => null,
   };

@@ -12,16 +12,16 @@ type Reply = { profile?: RawProfile } | undefined;
  */
 export class InspectorSampler implements Sampler {
   readonly runtime: RuntimeName;
-  private readonly session = new InspectorSession();
+  private readonly session: InspectorSession;
+  /** Whether this sampler owns its session and disconnects it when done. */
+  private readonly ownsSession: boolean;
   private running = false;
 
-  constructor(runtime: RuntimeName) {
+  /** With no session given, connects one of its own. */
+  constructor(runtime: RuntimeName, sharedSession?: InspectorSession) {
     this.runtime = runtime;
-    try {
-      this.session.connect();
-    } catch (error) {
-      throw new UserError(samplerUnavailable(runtime, error));
-    }
+    this.ownsSession = !sharedSession;
+    this.session = sharedSession ?? connectSession(runtime);
   }
 
   start(intervalSeconds: number): void {
@@ -35,13 +35,15 @@ export class InspectorSampler implements Sampler {
 
   stop(): Promise<RawProfile> {
     this.checkRunning();
-    return new Promise((resolve, reject) => {
+    const profile = new Promise<RawProfile>((resolve, reject) => {
       this.session.post("Profiler.stop", (error: Error | null, reply: Reply) => {
-        this.finish();
+        if (this.ownsSession) this.session.disconnect();
         if (error || !reply?.profile) reject(error ?? new Error("The runtime returned no profile."));
         else resolve(reply.profile);
       });
     });
+    this.disable();
+    return profile;
   }
 
   stopSync(): RawProfile | null {
@@ -53,7 +55,8 @@ export class InspectorSampler implements Sampler {
       failure = error ?? (reply?.profile ? null : new Error("The runtime returned no profile."));
       result = reply?.profile ?? null;
     });
-    this.finish();
+    this.disable();
+    if (this.ownsSession) this.session.disconnect();
     if (failure) throw failure;
     if (!result) throw new Error("The profiler did not answer synchronously.");
     return result;
@@ -63,10 +66,24 @@ export class InspectorSampler implements Sampler {
     if (!this.running) throw new Error("This sampler is not running.");
   }
 
-  private finish(): void {
+  /**
+   * Posted right after the stop: commands take effect in order when posted, so a profile started
+   * next (Bun has only one profiler) is not disabled by this one's late clean-up.
+   */
+  private disable(): void {
     this.running = false;
-    this.session.post("Profiler.disable", () => this.session.disconnect());
+    this.session.post("Profiler.disable", () => {});
   }
+}
+
+export function connectSession(runtime: RuntimeName): InspectorSession {
+  const session = new InspectorSession();
+  try {
+    session.connect();
+  } catch (error) {
+    throw new UserError(samplerUnavailable(runtime, error));
+  }
+  return session;
 }
 
 function samplerUnavailable(runtime: RuntimeName, error: unknown): string {

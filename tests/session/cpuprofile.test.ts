@@ -249,6 +249,7 @@ test("callFrame conventions", () => {
   assert.is(frame("get", "ext:core/01_core.js", 881, 9), "get:ext:core/01_core.js:882");
   assert.is(frame("", "node:internal/main/run_main_module", 0, 0), "<module>:node:internal/main/run_main_module:1");
   assert.is(frame("now", "", -1, -1), "now:<native>:0");
+  assert.is(frame("constructor", "", -1, -1), "constructor:<native>:0");
   assert.is(frame("Promise", "", 0, 10), "Promise:<native>:0"); // Bun builtins have positions
   assert.is(frame("(garbage collector)", "", -1, -1), "[gc]");
   assert.is(frame("(idle)", "", -1, -1), "[idle]");
@@ -295,7 +296,7 @@ test("errors name the file and the field", () => {
   throwsUserError(() => importJson({ samples: [], timeDeltas: [] }), /nodes should be a non-empty list of nodes/);
   throwsUserError(() => importJson(withNodes({})), /nodes should be a non-empty list/);
   throwsUserError(() => importJson({ ...v8Profile(), samples: [7, 7], timeDeltas: [1] }),
-    /samples and timeDeltas should have the same length \(they have 2 and 1\)/);
+    /samples and timeDeltas should be of the same length \(they have 2 and 1\)/);
   throwsUserError(() => importJson({ ...v8Profile(), samples: undefined }), /samples should be a list of node ids/);
   throwsUserError(() => importJson({ ...v8Profile(), timeDeltas: "1,2" }), /timeDeltas should be a list of numbers/);
   throwsUserError(() => importJson({ ...v8Profile(), samples: [7, 99], timeDeltas: [1, 1] }),

@@ -36,5 +36,11 @@ if (errorFile) {
       saveErrorAndExit(error, (code) => process.exit(code));
     };
     process.on("uncaughtException", onError);
+    if (process.versions.bun) {
+      // Bun loses its profile when a signal ends it; leave through exit() unless the program listens.
+      process.on("SIGINT", () => {
+        if (process.listenerCount("SIGINT") === 1) process.exit(130);
+      });
+    }
   }
 }

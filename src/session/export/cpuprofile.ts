@@ -32,8 +32,8 @@ export interface CpuprofileJSON {
 }
 
 const ROOT_ID = 1;
-const SYNTHETIC_TO_SPECIAL: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(SPECIAL_FUNCTIONS).map(([special, synthetic]) => [synthetic, special]),
+const SYNTHETIC_TO_SPECIAL: ReadonlyMap<string, string> = new Map(
+  [...SPECIAL_FUNCTIONS].map(([special, synthetic]) => [synthetic, special]),
 );
 
 export function sessionToCpuprofile(session: Session): CpuprofileJSON {
@@ -128,7 +128,7 @@ export function serializeCpuprofile(session: Session): string {
 function callFrameOf(frameInfo: string, scriptIds: Map<string, string>): CpuprofileCallFrame {
   const identifier = frameInfoIdentifier(frameInfo);
   const parts = identifier.split(IDENTIFIER_SEP);
-  if (parts.length !== 3) return specialCallFrame(SYNTHETIC_TO_SPECIAL[identifier] ?? identifier);
+  if (parts.length !== 3) return specialCallFrame(SYNTHETIC_TO_SPECIAL.get(identifier) ?? identifier);
   const [name, file, lineText] = parts;
   if (file === NATIVE_FILE) return specialCallFrame(name);
   const url = isAbsolute(file) ? pathToFileURL(file).href : file;

@@ -64,11 +64,11 @@ export interface CpuprofileCallFrame {
 }
 
 /** V8's pseudo-functions, which have no URL, and the synthetic frames they become. */
-export const SPECIAL_FUNCTIONS: Readonly<Record<string, string>> = {
-  "(idle)": IDLE_FRAME_IDENTIFIER,
-  "(garbage collector)": GC_FRAME_IDENTIFIER,
-  "(program)": NATIVE_FRAME_IDENTIFIER,
-};
+export const SPECIAL_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  ["(idle)", IDLE_FRAME_IDENTIFIER],
+  ["(garbage collector)", GC_FRAME_IDENTIFIER],
+  ["(program)", NATIVE_FRAME_IDENTIFIER],
+]);
 
 type JsonObject = Record<string, unknown>;
 interface NodeTable {
@@ -95,7 +95,7 @@ const EPOCH_MICROSECONDS_FLOOR = 1e15;
  */
 export function frameInfoOfCallFrame(callFrame: CpuprofileCallFrame, paths = new Map<string, string>()): string {
   const { functionName, url } = callFrame;
-  if (url === "") return SPECIAL_FUNCTIONS[functionName] ?? makeIdentifier(functionName || "(anonymous)", NATIVE_FILE, 0);
+  if (url === "") return SPECIAL_FUNCTIONS.get(functionName) ?? makeIdentifier(functionName || "(anonymous)", NATIVE_FILE, 0);
   const file = filePathOf(url, paths);
   if (functionName === "(module)" || (functionName === "" && callFrame.columnNumber === 0)) {
     return makeIdentifier("<module>", file, 1);
@@ -110,7 +110,8 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   if (!Array.isArray(samples)) throw shapeError(source, "samples", "a list of node ids");
   if (!Array.isArray(timeDeltas)) throw shapeError(source, "timeDeltas", "a list of numbers");
   if (samples.length !== timeDeltas.length) {
-    throw new UserError(`${source} is not a valid .cpuprofile: samples and timeDeltas should have the same length (they have ${samples.length} and ${timeDeltas.length})`);
+    const lengths = `they have ${samples.length} and ${timeDeltas.length}`;
+    throw shapeError(source, "samples and timeDeltas", `of the same length (${lengths})`);
   }
   const startTime = optionalNumber(json, "startTime", source) ?? 0;
   const endTime = optionalNumber(json, "endTime", source);
@@ -132,9 +133,11 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   if (pass.deferredCount > 0) attachDeferred(pass, frames, stacks);
   const gapFactor = options.idleGapFactor ?? DEFAULT_IDLE_GAP_FACTOR;
   const splitGaps = !info && !tree.hasIdle && interval > 0 && gapFactor < Infinity;
-  const { sampleStack, sampleWeight } = splitGaps && pass.maxMicros > gapFactor * interval
-    ? splitIdleGaps(pass, gapFactor * interval, interval, stacks.intern(rootStack, frames.intern(IDLE_FRAME_IDENTIFIER)))
-    : pass;
+  let { sampleStack, sampleWeight } = pass;
+  if (splitGaps && pass.maxMicros > gapFactor * interval) {
+    const idleStack = stacks.intern(rootStack, frames.intern(IDLE_FRAME_IDENTIFIER));
+    ({ sampleStack, sampleWeight } = splitIdleGaps(pass, timeDeltas as number[], gapFactor * interval, interval, idleStack));
+  }
 
   const { totalMicros, idleMicros } = pass;
   const durationMicros = endTime !== undefined && endTime - startTime > totalMicros ? endTime - startTime : totalMicros;
@@ -245,7 +248,8 @@ function readSamples(
 function readChunk(input: SampleInput, pass: SamplePass, from: number, to: number): void {
   const { samples, timeDeltas, dense, indexOfId, stackCode, isIdle, rootStack } = input;
   const { sampleStack, sampleWeight, histogram, fractional } = pass;
-  let { previous, lastSampleTime: time, lastIsIdle: previousIdle, totalMicros: total, idleMicros: idle, maxMicros: max } = pass;
+  let { previous, lastSampleTime: time, lastIsIdle: previousIdle } = pass;
+  let { totalMicros: total, idleMicros: idle, maxMicros: max } = pass;
   for (let i = from; i < to; i++) {
     const id = samples[i];
     const delta = timeDeltas[i];
@@ -272,7 +276,12 @@ function readChunk(input: SampleInput, pass: SamplePass, from: number, to: numbe
     if (stack < -1) deferSample(pass, i, previous);
     else previous = previousIdle ? rootStack : stack;
   }
-  Object.assign(pass, { previous, lastSampleTime: time, lastIsIdle: previousIdle, totalMicros: total, idleMicros: idle, maxMicros: max });
+  pass.previous = previous;
+  pass.lastSampleTime = time;
+  pass.lastIsIdle = previousIdle;
+  pass.totalMicros = total;
+  pass.idleMicros = idle;
+  pass.maxMicros = max;
 }
 
 function deferSample(pass: SamplePass, i: number, previous: number): void {
@@ -310,23 +319,27 @@ function attachDeferred(pass: SamplePass, frames: FrameTable, stacks: StackTable
 /** Samples longer than `threshold` µs: `interval` µs of their stack, then the rest idle. */
 function splitIdleGaps(
   pass: SamplePass,
+  timeDeltas: readonly number[],
   threshold: number,
   interval: number,
   idleStack: number,
 ): { sampleStack: Int32Array; sampleWeight: Float64Array } {
   const n = pass.sampleStack.length;
+  // Exact µs again (seconds * 1e6 may not round-trip), as the pass read them.
+  const micros = (i: number): number => (i < n - 1 ? Math.max(0, timeDeltas[i + 1]) : pass.lastMicros);
   let splits = 0;
-  for (let i = 0; i < n; i++) if (pass.sampleWeight[i] * 1e6 > threshold) splits++;
+  for (let i = 0; i < n; i++) if (micros(i) > threshold) splits++;
   const sampleStack = new Int32Array(n + splits);
   const sampleWeight = new Float64Array(n + splits);
   for (let i = 0, j = 0; i < n; i++, j++) {
     sampleStack[j] = pass.sampleStack[i];
     sampleWeight[j] = pass.sampleWeight[i];
-    if (pass.sampleWeight[i] * 1e6 > threshold) {
+    const weight = micros(i);
+    if (weight > threshold) {
       sampleWeight[j++] = interval / 1e6;
       sampleStack[j] = idleStack;
-      sampleWeight[j] = pass.sampleWeight[i] - interval / 1e6;
-      pass.idleMicros += pass.sampleWeight[i] * 1e6 - interval;
+      sampleWeight[j] = (weight - interval) / 1e6;
+      pass.idleMicros += weight - interval;
     }
   }
   return { sampleStack, sampleWeight };
@@ -345,8 +358,7 @@ function denseIndexOfId(table: NodeTable): Int32Array | null {
   return dense;
 }
 
-// The loops below run once per import, mostly before the JIT has warmed up: they build field
-// names only when they throw, and keep rare work out of the per-sample loops.
+// Field names for messages are built only when something is wrong: these loops run cold.
 
 function readNodes(value: unknown, source: string): NodeTable {
   if (!Array.isArray(value) || value.length === 0) throw shapeError(source, "nodes", "a non-empty list of nodes");
@@ -454,7 +466,13 @@ function resolveStacks(
     nodeStack[k] = stacks.intern(parentStack, frames.intern(frameInfo));
     if (!info && callFrame.url === "" && (p === -1 || isRootNode[p])) {
       const name = callFrame.functionName;
-      nodeKind[k] = name === "(idle)" ? KIND_IDLE : name === "(garbage collector)" ? KIND_GC : name === "(program)" ? KIND_PROGRAM : KIND_FRAME;
+      nodeKind[k] = name === "(idle)"
+        ? KIND_IDLE
+        : name === "(garbage collector)"
+        ? KIND_GC
+        : name === "(program)"
+        ? KIND_PROGRAM
+        : KIND_FRAME;
     }
   };
 
@@ -488,7 +506,9 @@ function readSessionInfo(value: unknown, source: string): CpuprofileSessionInfo 
   for (const key of ["startTime", "duration", "minInterval", "maxInterval", "sampleCount", "cpuTime"]) {
     if (typeof metadata[key] !== "number") throw shapeError(source, `${field}.metadata.${key}`, "a number");
   }
-  if (typeof metadata.targetDescription !== "string") throw shapeError(source, `${field}.metadata.targetDescription`, "a string");
+  if (typeof metadata.targetDescription !== "string") {
+    throw shapeError(source, `${field}.metadata.targetDescription`, "a string");
+  }
   for (const key of ["startCallStack", "sysPath", "sysPrefixes"]) {
     const list = metadata[key];
     if (!Array.isArray(list) || list.some((item) => typeof item !== "string")) {
@@ -522,7 +542,10 @@ function median({ histogram, fractional }: SamplePass, timeDeltas: readonly numb
   return inBucket.sort((a, b) => a - b)[k - below];
 }
 
-/** What the runtimes' own file names tell: Node and Bun `CPU.YYYYMMDD.HHMMSS.pid.tid.seq` (local time), Deno `CPU.epochms.pid`. */
+/**
+ * What the runtimes' own file names tell: Node and Bun write `CPU.YYYYMMDD.HHMMSS.pid.tid.seq`
+ * (local time when profiling started), Deno `CPU.epochms.pid` (ditto, epoch ms).
+ */
 function fileNameHints(source: string): { startTime?: number; threadId: number } {
   const name = basename(source);
   const node = /^CPU\.(\d{4})(\d\d)(\d\d)\.(\d\d)(\d\d)(\d\d)\.\d+\.(\d+)\.\d+\.cpuprofile$/.exec(name);
