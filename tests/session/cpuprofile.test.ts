@@ -483,7 +483,9 @@ for (const runtime of Object.keys(RUNTIMES) as Runtime[]) {
     // Root-level GC and (program) samples join the previous sample's stack (V8: no gaps split).
     const stacks = stacksOf(samples).map(([stack]) => stack);
     const rawSamples = json.samples as number[];
-    assert.is(stacks.length, rawSamples.length + (runtime === "bun" ? 1 : 0));
+    // Bun: at least the 80 ms await is split off (on a busy machine, pauses may be too).
+    if (runtime === "bun") assert.ok(stacks.length > rawSamples.length);
+    else assert.is(stacks.length, rawSamples.length);
     const ids = (json.nodes as Json[]).map((item) => item.id as number);
     const names = (json.nodes as Json[]).map((item) => (item.callFrame as Json).functionName as string);
     let previous = THREAD;

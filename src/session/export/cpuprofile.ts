@@ -60,7 +60,9 @@ export function sessionToCpuprofile(session: Session): CpuprofileJSON {
   const rootStack = tops.length === 1 && fileOf(frames.frameInfos[frame[tops[0]]]) === "<thread>" ? tops[0] : -1;
 
   const scriptIds = new Map<string, string>([["", "0"]]);
-  const callFrames = new Map<number, CpuprofileCallFrame>();
+  const paths = new Map<string, string>();
+  // Per frame id: its callFrame, and whether importing that callFrame gives the frame info back.
+  const callFrames = new Map<number, { callFrame: CpuprofileCallFrame; exact: boolean }>();
   const overrides: Record<string, string> = {};
   const root: CpuprofileNode = { id: ROOT_ID, callFrame: specialCallFrame("(root)"), hitCount: rootHits };
   const nodes: CpuprofileNode[] = [root];
@@ -68,13 +70,14 @@ export function sessionToCpuprofile(session: Session): CpuprofileJSON {
   for (let k = 0; k < stacks.count; k++) {
     if (!used[k] || k === rootStack) continue;
     const frameInfo = frames.frameInfos[frame[k]];
-    let callFrame = callFrames.get(frame[k]);
-    if (!callFrame) {
-      callFrame = callFrameOf(frameInfo, scriptIds);
-      callFrames.set(frame[k], callFrame);
+    let known = callFrames.get(frame[k]);
+    if (!known) {
+      const callFrame = callFrameOf(frameInfo, scriptIds);
+      known = { callFrame, exact: frameInfoOfCallFrame(callFrame, paths) === frameInfo };
+      callFrames.set(frame[k], known);
     }
-    const node: CpuprofileNode = { id: nodes.length + 1, callFrame, hitCount: hits[k] };
-    if (frameInfoOfCallFrame(callFrame) !== frameInfo) overrides[node.id] = frameInfo;
+    const node: CpuprofileNode = { id: nodes.length + 1, callFrame: known.callFrame, hitCount: hits[k] };
+    if (!known.exact) overrides[node.id] = frameInfo;
     nodeId[k] = node.id;
     nodes.push(node);
     const parentNode = nodes[(parent[k] === -1 ? ROOT_ID : nodeId[parent[k]]) - 1];
