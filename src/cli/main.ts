@@ -1,6 +1,6 @@
 import process from "node:process";
 import type { Renderer } from "../renderers/base.ts";
-import { createRenderer, rendererForFileName, type RenderOptions } from "../renderers/index.ts";
+import { createRenderer, RENDERERS, rendererForFileName, type RenderOptions } from "../renderers/index.ts";
 import type { SessionRenderer } from "../renderers/session.ts";
 import { Session } from "../session/session.ts";
 import { UserError, writeTextFileAtomic } from "../util/files.ts";
@@ -87,7 +87,7 @@ function renderOptionsFor(options: CliOptions, rendererName: string): RenderOpti
     : options.showAll ? ".*" : options.showRegex ?? null;
 
   const renderOptions: RenderOptions = {};
-  if (rendererName !== "pyisession" && rendererName !== "session") {
+  if (RENDERERS[rendererName]?.isFrameRenderer) {
     renderOptions.processor_options = { hide_regex: hideRegex, show_regex: showRegex };
   }
   if (rendererName === "text") {

@@ -3,11 +3,12 @@ import { UserError } from "../util/files.ts";
 import { pythonRegexMatcher } from "../util/pyregex.ts";
 import type { Renderer } from "./base.ts";
 import { ConsoleRenderer } from "./console.ts";
+import { CpuprofileRenderer } from "./cpuprofile.ts";
 import { JSONRenderer } from "./json.ts";
 import { SessionRenderer } from "./session.ts";
 import { SpeedscopeRenderer } from "./speedscope.ts";
 
-export { ConsoleRenderer, JSONRenderer, SessionRenderer, SpeedscopeRenderer };
+export { ConsoleRenderer, CpuprofileRenderer, JSONRenderer, SessionRenderer, SpeedscopeRenderer };
 export type { Renderer };
 
 /** Renderer options as pyinstrument names them (`-p` on the command line). */
@@ -37,6 +38,9 @@ export const RENDERERS: Record<string, RendererSpec> = {
   pyisession: { className: "SessionRenderer", options: {}, isFrameRenderer: false, create: () => new SessionRenderer() },
 };
 RENDERERS.session = RENDERERS.pyisession;
+RENDERERS.cpuprofile = {
+  className: "CpuprofileRenderer", options: {}, isFrameRenderer: false, create: () => new CpuprofileRenderer(),
+};
 
 /** The renderer pyinstrument picks for an output file name, or undefined. */
 export function rendererForFileName(fileName: string): string | undefined {

@@ -5,8 +5,8 @@ import { GrowableInt32 } from "../util/growable.ts";
  * (-1 at the top). Parents always precede children, so one forward pass visits callers first.
  */
 export class StackTable {
-  readonly parent = new GrowableInt32();
-  readonly frame = new GrowableInt32();
+  readonly parent: GrowableInt32 = new GrowableInt32();
+  readonly frame: GrowableInt32 = new GrowableInt32();
   private index = new Int32Array(2048).fill(-1);
   private mask = 2047;
 

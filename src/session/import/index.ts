@@ -1,4 +1,5 @@
 import { UserError } from "../../util/files.ts";
+import { importCpuprofile } from "./cpuprofile.ts";
 import { importPyisession, type ImportedSession } from "./pyisession.ts";
 
 export type { ImportedSession } from "./pyisession.ts";
@@ -23,5 +24,6 @@ export function importProfileJSON(json: unknown, source: string): ImportedSessio
   }
   const object = json as Record<string, unknown>;
   if ("frame_records" in object) return importPyisession(object, source);
+  if ("nodes" in object && "samples" in object) return importCpuprofile(object, source);
   throw new UserError(`${source} is not a profile this tool can read (expected a .pyisession or .cpuprofile file)`);
 }
