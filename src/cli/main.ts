@@ -14,6 +14,11 @@ import { applyRenderOption } from "./render-option.ts";
 
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`| head`) closes the pipe: the rest of the report is not wanted.
+  process.stdout.once("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     return await run(argv);
   } catch (error) {

@@ -7,7 +7,6 @@ import { frameInfoFile, isLibraryFrameInfo } from "../frame/library.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
 import { withoutOwnFrames } from "../session/own-frames.ts";
 import type { SampleData } from "../session/samples.ts";
-import type { StackTable } from "../session/stack-table.ts";
 import { Session } from "../session/session.ts";
 import { UserError } from "../util/files.ts";
 import type { CliOptions } from "./args.ts";
@@ -116,37 +115,67 @@ export function formatTargetDescription(template: string, args: string): string 
  * program's own code first ran, describe the runtime; so do idle samples after its last work,
  * while the runtime shuts down. For a script, the program is running when its file is on the
  * stack; for `-c` code, when any code outside the runtime and libraries is. Also returns the
- * frames down to the program's first frame: the stem that reports trim, as pyinstrument trims
+ * frames down to the program's top level: the stem that reports trim, as pyinstrument trims
  * the frames that called the profiled code.
  */
 function programSamples(samples: SampleData, entryFile: string | null): { samples: SampleData; stem: string[] } {
   const { frames, stacks, sampleStack, sampleWeight } = samples;
   const isAppFrame = frames.frameInfos.map((info) => !isLibraryFrameInfo(info));
   const isProgramFrame = entryFile === null ? isAppFrame : frames.frameInfos.map((info) => frameInfoFile(info) === entryFile);
-  const reachesProgram = reachingStacks(stacks, isProgramFrame);
-  const reachesApp = reachingStacks(stacks, isAppFrame);
+  const stemNode = programTopLevel(samples, isProgramFrame);
+  if (stemNode === -1) return { samples, stem: [] };
+  const parent = stacks.parent.data;
+  const frame = stacks.frame.data;
+  // A sample is the program's when it runs below its top level, or runs app code reached some
+  // other way (callbacks of timers and I/O). Code around the top level is the runtime's: the
+  // loader that calls it (Deno runs a CommonJS file from an ES module at the same path).
+  const onStemPath = new Uint8Array(stacks.count);
+  for (let node = parent[stemNode]; node !== -1; node = parent[node]) onStemPath[node] = 1;
+  const underStem = new Uint8Array(stacks.count);
+  const appOffStem = new Uint8Array(stacks.count);
+  for (let node = 0; node < stacks.count; node++) {
+    const up = parent[node];
+    underStem[node] = node === stemNode || (up !== -1 && underStem[up] === 1) ? 1 : 0;
+    appOffStem[node] = (isAppFrame[frame[node]] && !onStemPath[node]) || (up !== -1 && appOffStem[up] === 1) ? 1 : 0;
+  }
   let first = 0;
-  while (first < sampleStack.length && !reachesProgram[sampleStack[first]]) first++;
-  if (first === sampleStack.length) return { samples, stem: [] };
+  while (first < sampleStack.length && !underStem[sampleStack[first]]) first++;
   let end = sampleStack.length;
-  while (end > first && !reachesApp[sampleStack[end - 1]]) end--;
-  const firstPath = stacks.path(sampleStack[first]);
-  const stem = firstPath.slice(0, firstPath.findIndex((id) => isProgramFrame[id]) + 1).map((id) => frames.frameInfos[id]);
+  while (end > first && !underStem[sampleStack[end - 1]] && !appOffStem[sampleStack[end - 1]]) end--;
   return {
     samples: { frames, stacks, sampleStack: sampleStack.slice(first, end), sampleWeight: sampleWeight.slice(first, end) },
-    stem,
+    stem: stacks.path(stemNode).map((id) => frames.frameInfos[id]),
   };
 }
 
-/** Per stack node: whether any frame on its path satisfies the per-frame test. */
-function reachingStacks(stacks: StackTable, frameTest: readonly boolean[]): Uint8Array {
-  const reaches = new Uint8Array(stacks.count);
+/**
+ * The stack node of the program's top level: of the `<module>` frames of the program on the
+ * samples' paths (the deepest on each path), the one that ran longest. Samples from before it
+ * ran (V8 instantiates an ES module by entering its top level briefly) and from the runtime's
+ * loader around it are not the program. Without any, the first program frame that was sampled.
+ */
+function programTopLevel(samples: SampleData, isProgramFrame: readonly boolean[]): number {
+  const { frames, stacks, sampleStack, sampleWeight } = samples;
   const parent = stacks.parent.data;
   const frame = stacks.frame.data;
+  const isTopLevel = frames.frameInfos.map((info, id) => isProgramFrame[id] && info.startsWith("<module>\x00"));
+  const topLevel = new Int32Array(stacks.count).fill(-1);
+  const firstProgramFrame = new Int32Array(stacks.count).fill(-1);
   for (let node = 0; node < stacks.count; node++) {
-    reaches[node] = frameTest[frame[node]] || (parent[node] !== -1 && reaches[parent[node]] === 1) ? 1 : 0;
+    const up = parent[node];
+    topLevel[node] = isTopLevel[frame[node]] ? node : up === -1 ? -1 : topLevel[up];
+    firstProgramFrame[node] = up !== -1 && firstProgramFrame[up] !== -1 ? firstProgramFrame[up] : isProgramFrame[frame[node]] ? node : -1;
   }
-  return reaches;
+  const weights = new Map<number, number>();
+  let firstSampled = -1;
+  for (let i = 0; i < sampleStack.length; i++) {
+    const node = sampleStack[i];
+    if (firstSampled === -1) firstSampled = firstProgramFrame[node];
+    if (topLevel[node] !== -1) weights.set(topLevel[node], (weights.get(topLevel[node]) ?? 0) + sampleWeight[i]);
+  }
+  let best = -1;
+  for (const [node, weight] of weights) if (best === -1 || weight > weights.get(best)!) best = node;
+  return best !== -1 ? best : firstSampled;
 }
 
 /** Wall time as the samples cover it, and the part of it not idle. */

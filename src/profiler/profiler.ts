@@ -120,8 +120,15 @@ export class Profiler {
     return renderer.render(this.session);
   }
 
+  /**
+   * Stops at the end of a `using` block. Only Node can collect the profile synchronously;
+   * elsewhere sampling stops now (commands take effect when posted) and `lastSession` follows a
+   * moment later, as after an `await stop()`: throwing here would hide the block's own error.
+   */
   [disposeSymbol](): void {
-    if (this.active) this.stopSync();
+    if (!this.active) return;
+    if (this.active.sampler.runtime === "node") this.stopSync();
+    else void this.stop();
   }
 
   async [asyncDisposeSymbol](): Promise<void> {

@@ -37,7 +37,6 @@ export class InspectorSampler implements Sampler {
     this.checkRunning();
     const profile = new Promise<RawProfile>((resolve, reject) => {
       this.session.post("Profiler.stop", (error: Error | null, reply: Reply) => {
-        if (this.ownsSession) this.session.disconnect();
         if (error || !reply?.profile) reject(error ?? new Error("The runtime returned no profile."));
         else resolve(reply.profile);
       });
@@ -56,7 +55,6 @@ export class InspectorSampler implements Sampler {
       result = reply?.profile ?? null;
     });
     this.disable();
-    if (this.ownsSession) this.session.disconnect();
     if (failure) throw failure;
     if (!result) throw new Error("The profiler did not answer synchronously.");
     return result;
@@ -68,11 +66,15 @@ export class InspectorSampler implements Sampler {
 
   /**
    * Posted right after the stop: commands take effect in order when posted, so a profile started
-   * next (Bun has only one profiler) is not disabled by this one's late clean-up.
+   * next (Bun has only one profiler) is not disabled by this one's late clean-up. An own session
+   * is disconnected once the disable is answered, the last reply: on Node replies come inside
+   * `post`, and disconnecting in the stop's reply made this `post` throw (not connected).
    */
   private disable(): void {
     this.running = false;
-    this.session.post("Profiler.disable", () => {});
+    this.session.post("Profiler.disable", () => {
+      if (this.ownsSession) this.session.disconnect();
+    });
   }
 }
 

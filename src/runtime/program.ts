@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,13 +49,20 @@ export async function runProgram(target: ProgramTarget, options: RunOptions): Pr
     profileDir,
     options.intervalSeconds,
   );
-  const ignoreInterrupt = () => {};
-  process.on("SIGINT", ignoreInterrupt);
+  // The program answers Ctrl-C by leaving through exit(), so that its runtime writes the profile
+  // (see child/preload.js); that takes a turn of its event loop, which a program busy in a loop
+  // never gets to. A second Ctrl-C ends it for good, without a report.
+  let child: ChildProcess | undefined;
+  let interrupts = 0;
+  const onInterrupt = () => {
+    if (++interrupts >= 2) child?.kill("SIGKILL");
+  };
+  process.on("SIGINT", onInterrupt);
   const startTime = Date.now() / 1000;
   const startClock = performance.now();
   try {
     const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-      const child = spawn(command, args, {
+      child = spawn(command, args, {
         stdio: "inherit",
         env: { ...process.env, PYINSTRUMENT_ERROR_FILE: errorFile },
       });
@@ -75,7 +82,7 @@ export async function runProgram(target: ProgramTarget, options: RunOptions): Pr
     }
     return { profile, profileFileName, exitCode: exitCodeOf(code, signal), signal, errorText, startTime, wallTime };
   } finally {
-    process.off("SIGINT", ignoreInterrupt);
+    process.off("SIGINT", onInterrupt);
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -199,17 +199,36 @@ test("Bun rules: epoch start, doubled async frames, recursion kept, idle gaps", 
   assert.equal(metadata.sysPath, ["/b"]);
 });
 
-test("idle gaps: the factor is a parameter, and profiles with (idle) samples are trusted", () => {
+test("idle gaps: the factor is a parameter", () => {
   const unsplit = BUN_STACKS.filter(([stack]) => !stack.endsWith("[idle]")).map(([stack, micros], i) =>
     [stack, i === 2 ? 30000 : micros] as [string, number]
   );
   assert.equal(stacksOf(importJson(bunProfile(), "hand.cpuprofile", { idleGapFactor: Infinity }).samples), unsplit);
   assert.equal(stacksOf(importJson(bunProfile(), "hand.cpuprofile", { idleGapFactor: 30 }).samples), unsplit);
   assert.equal(stacksOf(importJson(bunProfile(), "hand.cpuprofile", { idleGapFactor: 29 }).samples), BUN_STACKS);
+});
+
+test("V8 profiles: long samples stay whole, same-line nested frames stay nested", () => {
+  // V8 reports idle itself, so a long delta is a starved sampler; and nested functions on one
+  // line (minified code) are distinct calls. The Bun profile, made V8-like in either way:
   const withIdle = bunProfile();
   (withIdle.nodes as Json[])[0].children = [2, 6, 11];
-  (withIdle.nodes as Json[]).push(node(11, "(idle)"));
-  assert.equal(stacksOf(importJson(withIdle).samples), unsplit);
+  (withIdle.nodes as Json[]).push(node(11, "(program)"));
+  const monotonic = bunProfile();
+  monotonic.startTime = 5_000_000;
+  monotonic.endTime = 5_000_000 + 34500;
+  (monotonic.nodes as Json[])[1] = node(2, "", "file:///b/x.ts", 5, 0, [3]);
+  const outer = `${THREAD} > <module>:/b/x.ts:1 > outer:/b/x.ts:10 > outer:/b/x.ts:10 > work:/b/x.ts:3`;
+  const rec = "rec:/b/x.ts:13";
+  const expected: [string, number][] = [
+    [outer, 1000],
+    [`${outer} > work:/b/x.ts:3`, 1000],
+    [outer, 30000],
+    [`${THREAD} > ${rec} > ${rec} > ${rec} > ${rec}`, 1000],
+    [outer, 1000],
+  ];
+  assert.equal(stacksOf(importJson(withIdle).samples), expected);
+  assert.equal(stacksOf(importJson(monotonic).samples), expected);
 });
 
 test("last sample: until endTime, or one median interval without it", () => {
@@ -236,6 +255,15 @@ test("node order and `parent` links (trace-event profile chunks) give the same s
   }
   (parentLinked.nodes as Json[]).reverse();
   assert.equal(stacksOf(importJson(parentLinked).samples), reference);
+  // Large, sparse ids (another tool's numbering) work the same.
+  const sparse = v8Profile();
+  const big = (id: number): number => id * 10_000_019;
+  for (const item of sparse.nodes as Json[]) {
+    item.id = big(item.id as number);
+    if (item.children) item.children = (item.children as number[]).map(big);
+  }
+  sparse.samples = (sparse.samples as number[]).map(big);
+  assert.equal(stacksOf(importJson(sparse).samples), reference);
 });
 
 test("callFrame conventions", () => {

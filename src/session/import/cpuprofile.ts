@@ -16,11 +16,19 @@
 //   `(idle)` becomes `[idle]` under the thread frame, and is no "previous stack" for GC.
 // - Sample i lasts `timeDeltas[i+1]` (as Chrome DevTools counts), negative deltas count as 0; the
 //   last sample lasts until `endTime` (the median interval if there is no `endTime`).
-// - Bun reports no idle samples: an idle stretch is one sample with a huge delta. In profiles with
-//   no `(idle)` node, a sample lasting more than `idleGapFactor` median intervals keeps one median
-//   interval and the rest becomes an `[idle]` sample under the thread frame.
+// - Bun (JSC) reports no idle samples: an idle stretch is one sample with a huge delta. In its
+//   profiles, a sample lasting more than `idleGapFactor` median intervals keeps one median
+//   interval and the rest becomes an `[idle]` sample under the thread frame. (V8 reports idle as
+//   `(idle)` samples, so a long delta there is a starved sampler: it stays with its stack.)
 // - Bun repeats an async function's frame (`outer>outer`, same line, the second at another column):
-//   such a pair is one frame. Recursion keeps the same column, so it is left alone.
+//   such a pair is one frame. Recursion keeps the same column, so it is left alone. (Only for JSC:
+//   in V8 that pattern is two functions, e.g. nested arrow functions on one line of minified code.)
+// - JSC profiles are told apart by what V8 never writes: `(module)` frames or an epoch clock, and
+//   none of V8's `(idle)`, `(program)`, `(garbage collector)`.
+// - Metadata: `startTime` from Bun's epoch clock, else the `startTime` option, else the time in the
+//   runtime's file name, else 0 (V8's clock is monotonic); `duration` = endTime - startTime (or the
+//   samples' sum if longer); `cpuTime` = duration minus idle; min/max interval = the median delta;
+//   `sysPath` = the deepest directory of the profile's `file://` paths (node_modules aside) or the cwd.
 // - Profiles written by this tool's exporter carry a `pyinstrument` field: then the tree is taken
 //   literally (no GC/idle rules) and the session's metadata and unusual frame infos are restored.
 import { basename, dirname, sep } from "node:path";
@@ -36,7 +44,7 @@ import type { ImportedSession } from "./pyisession.ts";
 export interface CpuprofileImportOptions {
   /** Epoch seconds to use as the start when the profile's clock is not the epoch (V8's is monotonic). */
   startTime?: number;
-  /** In profiles without `(idle)` samples, a sample longer than this many median intervals is mostly idle. */
+  /** Bun (JSC) profiles: a sample longer than this many median intervals is mostly idle. Infinity: off. */
   idleGapFactor?: number;
 }
 
@@ -76,7 +84,7 @@ interface NodeTable {
   callFrames: CpuprofileCallFrame[];
   /** Parent node index, -1 for a root. */
   parent: Int32Array;
-  indexOfId: Map<number, number>;
+  index: NodeIndex;
 }
 
 // How a node's samples are attributed; see the rules at the top.
@@ -124,7 +132,8 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   const rootFrame = info ? info.rootFrame : threadFrame;
   const rootStack = rootFrame === null ? -1 : stacks.intern(-1, frames.intern(rootFrame));
   const paths = new Map<string, string>();
-  const tree = resolveStacks(table, frames, stacks, rootStack, info, paths, source);
+  const jsc = !info && looksLikeJsc(table.callFrames, startTime);
+  const tree = resolveStacks(table, frames, stacks, rootStack, info, jsc, paths, source);
 
   const pass = readSamples(samples, timeDeltas, table, tree, rootStack, startTime, source);
   const n = samples.length;
@@ -132,7 +141,7 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   if (n > 0) setLastWeight(pass, endTime === undefined ? interval : Math.max(0, endTime - pass.lastSampleTime));
   if (pass.deferredCount > 0) attachDeferred(pass, frames, stacks);
   const gapFactor = options.idleGapFactor ?? DEFAULT_IDLE_GAP_FACTOR;
-  const splitGaps = !info && !tree.hasIdle && interval > 0 && gapFactor < Infinity;
+  const splitGaps = jsc && interval > 0 && gapFactor < Infinity;
   let { sampleStack, sampleWeight } = pass;
   if (splitGaps && pass.maxMicros > gapFactor * interval) {
     const idleStack = stacks.intern(rootStack, frames.intern(IDLE_FRAME_IDENTIFIER));
@@ -193,9 +202,9 @@ interface SamplePass {
 interface SampleInput {
   samples: unknown[];
   timeDeltas: unknown[];
-  /** Node index by id (see denseIndexOfId); `indexOfId` when ids are sparse. */
+  /** Node index by id, when ids are small integers; else `sparse`. */
   dense: Int32Array | null;
-  indexOfId: Map<number, number>;
+  sparse: Map<number, number> | null;
   /** Per node: the stack of its samples (a STACK_ code for GC/program), and whether it is idle. */
   stackCode: Int32Array;
   isIdle: Uint8Array;
@@ -216,8 +225,8 @@ function readSamples(
   const input: SampleInput = {
     samples,
     timeDeltas,
-    dense: denseIndexOfId(table),
-    indexOfId: table.indexOfId,
+    dense: table.index.dense,
+    sparse: table.index.sparse,
     stackCode: tree.nodeStack.map((stack, k) =>
       tree.nodeKind[k] === KIND_GC ? STACK_GC : tree.nodeKind[k] === KIND_PROGRAM ? STACK_PROGRAM : stack
     ),
@@ -246,7 +255,7 @@ function readSamples(
 }
 
 function readChunk(input: SampleInput, pass: SamplePass, from: number, to: number): void {
-  const { samples, timeDeltas, dense, indexOfId, stackCode, isIdle, rootStack } = input;
+  const { samples, timeDeltas, dense, sparse, stackCode, isIdle, rootStack } = input;
   const { sampleStack, sampleWeight, histogram, fractional } = pass;
   let { previous, lastSampleTime: time, lastIsIdle: previousIdle } = pass;
   let { totalMicros: total, idleMicros: idle, maxMicros: max } = pass;
@@ -255,7 +264,7 @@ function readChunk(input: SampleInput, pass: SamplePass, from: number, to: numbe
     const delta = timeDeltas[i];
     let index: number | undefined;
     // Out-of-range or fractional indexes into a typed array give undefined.
-    if (typeof id === "number") index = dense !== null ? (dense[id] as number | undefined) : indexOfId.get(id);
+    if (typeof id === "number") index = dense !== null ? (dense[id] as number | undefined) : sparse?.get(id);
     if (index === undefined || index < 0) throw unknownNode(input.source, `samples[${i}]`, id);
     if (typeof delta !== "number") throw shapeError(input.source, `timeDeltas[${i}]`, "a number");
     time += delta;
@@ -345,19 +354,6 @@ function splitIdleGaps(
   return { sampleStack, sampleWeight };
 }
 
-/** Node index by node id, when ids are small integers (as every runtime writes them). */
-function denseIndexOfId(table: NodeTable): Int32Array | null {
-  let maxId = 0;
-  for (const id of table.ids) {
-    if (id < 0) return null;
-    maxId = Math.max(maxId, id);
-  }
-  if (maxId >= 8 * table.ids.length + 65536) return null;
-  const dense = new Int32Array(maxId + 1).fill(-1);
-  table.ids.forEach((id, k) => (dense[id] = k));
-  return dense;
-}
-
 // Field names for messages are built only when something is wrong: these loops run cold.
 
 function readNodes(value: unknown, source: string): NodeTable {
@@ -365,17 +361,15 @@ function readNodes(value: unknown, source: string): NodeTable {
   const count = value.length;
   const ids: number[] = new Array(count);
   const callFrames: CpuprofileCallFrame[] = new Array(count);
-  const indexOfId = new Map<number, number>();
   for (let k = 0; k < count; k++) {
     const node: unknown = value[k];
     if (!isObject(node)) throw shapeError(source, `nodes[${k}]`, "an object");
     const id = node.id;
     if (typeof id !== "number" || !Number.isInteger(id)) throw shapeError(source, `nodes[${k}].id`, "an integer");
-    if (indexOfId.has(id)) throw shapeError(source, `nodes[${k}].id`, `unique (${id} appears twice)`);
-    indexOfId.set(id, k);
     ids[k] = id;
     callFrames[k] = readCallFrame(node.callFrame, source, k);
   }
+  const index = indexNodes(ids, source);
   // Profiles link nodes by `children` (.cpuprofile) or `parent` (trace-event profile chunks).
   const parent = new Int32Array(count).fill(-1);
   for (let k = 0; k < count; k++) {
@@ -384,32 +378,81 @@ function readNodes(value: unknown, source: string): NodeTable {
     if (children !== undefined) {
       if (!Array.isArray(children)) throw shapeError(source, `nodes[${k}].children`, "a list of node ids");
       for (let c = 0; c < children.length; c++) {
-        const child: unknown = children[c];
-        const index = typeof child === "number" ? indexOfId.get(child) : undefined;
-        if (index === undefined) throw unknownNode(source, `nodes[${k}].children[${c}]`, child);
-        if (parent[index] !== -1 && parent[index] !== k) throw twoParents(source, `nodes[${k}].children[${c}]`, ids[index]);
-        parent[index] = k;
+        const child = nodeIndex(index, children[c]);
+        if (child === undefined) throw unknownNode(source, `nodes[${k}].children[${c}]`, children[c]);
+        if (parent[child] !== -1 && parent[child] !== k) throw twoParents(source, `nodes[${k}].children[${c}]`, ids[child]);
+        parent[child] = k;
       }
     }
     if (node.parent !== undefined) {
-      const index = typeof node.parent === "number" ? indexOfId.get(node.parent) : undefined;
-      if (index === undefined) throw unknownNode(source, `nodes[${k}].parent`, node.parent);
-      if (parent[k] !== -1 && parent[k] !== index) throw twoParents(source, `nodes[${k}].parent`, ids[k]);
-      parent[k] = index;
+      const parentIndex = nodeIndex(index, node.parent);
+      if (parentIndex === undefined) throw unknownNode(source, `nodes[${k}].parent`, node.parent);
+      if (parent[k] !== -1 && parent[k] !== parentIndex) throw twoParents(source, `nodes[${k}].parent`, ids[k]);
+      parent[k] = parentIndex;
     }
   }
-  return { ids, callFrames, parent, indexOfId };
+  return { ids, callFrames, parent, index };
+}
+
+/** Node index by id: a table when ids are small integers (as every runtime writes them), else a map. */
+interface NodeIndex {
+  dense: Int32Array | null;
+  sparse: Map<number, number> | null;
+}
+
+function indexNodes(ids: readonly number[], source: string): NodeIndex {
+  let maxId = 0;
+  let minId = 0;
+  for (const id of ids) {
+    maxId = Math.max(maxId, id);
+    minId = Math.min(minId, id);
+  }
+  const duplicate = (k: number): UserError => shapeError(source, `nodes[${k}].id`, `unique (${ids[k]} appears twice)`);
+  if (minId >= 0 && maxId < 8 * ids.length + 65536) {
+    const dense = new Int32Array(maxId + 1).fill(-1);
+    for (let k = 0; k < ids.length; k++) {
+      if (dense[ids[k]] !== -1) throw duplicate(k);
+      dense[ids[k]] = k;
+    }
+    return { dense, sparse: null };
+  }
+  const sparse = new Map<number, number>();
+  for (let k = 0; k < ids.length; k++) {
+    if (sparse.has(ids[k])) throw duplicate(k);
+    sparse.set(ids[k], k);
+  }
+  return { dense: null, sparse };
+}
+
+/** The index of the node with this id; undefined for anything else (also fractions, strings). */
+function nodeIndex({ dense, sparse }: NodeIndex, id: unknown): number | undefined {
+  if (typeof id !== "number") return undefined;
+  const index = dense !== null ? (dense[id] as number | undefined) : sparse?.get(id);
+  return index === undefined || index < 0 ? undefined : index;
 }
 
 function readCallFrame(value: unknown, source: string, k: number): CpuprofileCallFrame {
   if (!isObject(value)) throw shapeError(source, `nodes[${k}].callFrame`, "an object");
+  const { functionName, url, lineNumber, columnNumber, scriptId } = value;
+  if (
+    typeof functionName === "string" && typeof url === "string" && typeof lineNumber === "number" &&
+    typeof columnNumber === "number" && typeof scriptId === "string"
+  ) {
+    return value as unknown as CpuprofileCallFrame; // the usual case: nothing to copy
+  }
   // Trace-event profiles leave out fields of native frames: absent means empty, wrong types fail.
-  const { functionName = "", url = "", lineNumber = -1, columnNumber = -1, scriptId = "0" } = value;
-  if (typeof functionName !== "string") throw shapeError(source, `nodes[${k}].callFrame.functionName`, "a string");
-  if (typeof url !== "string") throw shapeError(source, `nodes[${k}].callFrame.url`, "a string");
-  if (typeof lineNumber !== "number") throw shapeError(source, `nodes[${k}].callFrame.lineNumber`, "a number");
-  if (typeof columnNumber !== "number") throw shapeError(source, `nodes[${k}].callFrame.columnNumber`, "a number");
-  return { functionName, scriptId: String(scriptId), url, lineNumber, columnNumber };
+  const field = (key: string, expected: string): UserError => shapeError(source, `nodes[${k}].callFrame.${key}`, expected);
+  if (typeof (functionName ?? "") !== "string") throw field("functionName", "a string");
+  if (typeof (url ?? "") !== "string") throw field("url", "a string");
+  if (typeof (lineNumber ?? -1) !== "number") throw field("lineNumber", "a number");
+  if (typeof (columnNumber ?? -1) !== "number") throw field("columnNumber", "a number");
+  return {
+    functionName: (functionName as string | undefined) ?? "",
+    scriptId: String(scriptId ?? "0"),
+    url: (url as string | undefined) ?? "",
+    lineNumber: (lineNumber as number | undefined) ?? -1,
+    columnNumber: (columnNumber as number | undefined) ?? -1,
+  };
 }
 
 function unknownNode(source: string, field: string, id: unknown): UserError {
@@ -424,7 +467,6 @@ interface ResolvedTree {
   /** Stack id of each node (for root-level GC/program nodes: the literal stack, used by children). */
   nodeStack: Int32Array;
   nodeKind: Uint8Array;
-  hasIdle: boolean;
 }
 
 /** Maps every node to a stack id, parents first whatever the order of `nodes`. */
@@ -434,6 +476,7 @@ function resolveStacks(
   stacks: StackTable,
   rootStack: number,
   info: CpuprofileSessionInfo | null,
+  jsc: boolean,
   paths: Map<string, string>,
   source: string,
 ): ResolvedTree {
@@ -444,20 +487,18 @@ function resolveStacks(
   const isRootNode = new Uint8Array(count);
   // A node that is the second of one of Bun's doubled async frames (never collapse twice in a row).
   const collapsed = new Uint8Array(count);
-  let hasIdle = false;
   const chain: number[] = [];
 
   const resolve = (k: number): void => {
     const callFrame = callFrames[k];
     const p = parent[k];
-    if (callFrame.url === "" && callFrame.functionName === "(idle)") hasIdle = true;
     if (p === -1 && callFrame.url === "" && callFrame.functionName === "(root)") {
       isRootNode[k] = 1;
       nodeStack[k] = rootStack;
       return;
     }
     const parentStack = p === -1 ? rootStack : nodeStack[p];
-    if (!info && p !== -1 && !collapsed[p] && isDoubledFrame(callFrames[p], callFrame)) {
+    if (jsc && p !== -1 && !collapsed[p] && isDoubledFrame(callFrames[p], callFrame)) {
       collapsed[k] = 1;
       nodeStack[k] = parentStack;
       return;
@@ -488,7 +529,16 @@ function resolveStacks(
     }
     while (chain.length > 0) resolve(chain.pop() as number);
   }
-  return { nodeStack, nodeKind, hasIdle };
+  return { nodeStack, nodeKind };
+}
+
+function looksLikeJsc(callFrames: readonly CpuprofileCallFrame[], startTime: number): boolean {
+  let module = false;
+  for (const { functionName, url } of callFrames) {
+    if (url === "" && SPECIAL_FUNCTIONS.has(functionName)) return false;
+    if (functionName === "(module)") module = true;
+  }
+  return module || startTime >= EPOCH_MICROSECONDS_FLOOR;
 }
 
 /** Bun's async frames come twice: same function and line, the second at the body's column. */
