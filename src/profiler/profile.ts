@@ -3,7 +3,7 @@ import type { Renderer } from "../renderers/base.ts";
 import { ConsoleRenderer } from "../renderers/console.ts";
 import type { Session } from "../session/session.ts";
 import { callerLocation } from "./caller.ts";
-import { type AsyncMode, Profiler } from "./profiler.ts";
+import { type AsyncMode, Profiler, REPORT_FROM_FUNCTION } from "./profiler.ts";
 
 export interface ProfileOptions {
   /** Seconds between samples. Default 0.001. */
@@ -40,7 +40,7 @@ function wrap<F extends AnyFunction>(fn: F, options: ProfileOptions, location: s
     `Function ${fn.name || "(anonymous)"}${location ? ` at ${location}` : ""}`;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const profiler = new Profiler({ interval: options.interval, asyncMode: options.asyncMode ?? "disabled" });
-    profiler.start({ targetDescription: description });
+    profiler.start({ targetDescription: description, [REPORT_FROM_FUNCTION]: fn.name || undefined });
     let result: unknown;
     try {
       result = fn.apply(this, args);

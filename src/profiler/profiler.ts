@@ -6,6 +6,7 @@ import { Session } from "../session/session.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
 import { withoutOwnFrames } from "../session/own-frames.ts";
 import { callerLocation } from "./caller.ts";
+import { type CallerFrame, captureCallers, startCallStackOf } from "./start-stack.ts";
 
 export type AsyncMode = "enabled" | "disabled" | "strict";
 
@@ -21,6 +22,10 @@ export interface StartOptions {
   targetDescription?: string;
 }
 
+/** For wrappers such as `profile()`: the function the caller runs next, where reports start. */
+export const REPORT_FROM_FUNCTION: unique symbol = Symbol("reportFromFunction");
+type InternalStartOptions = StartOptions & { [REPORT_FROM_FUNCTION]?: string };
+
 export type PrintOptions = ConsoleRendererOptions & {
   /** Where to write; default the standard output. */
   stream?: { write(text: string): unknown; isTTY?: boolean };
@@ -32,6 +37,7 @@ interface ActiveRecording {
   startClock: number;
   startCpu: NodeJS.CpuUsage;
   targetDescription: string;
+  callers: CallerFrame[];
 }
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
@@ -63,7 +69,7 @@ export class Profiler {
     return this.session;
   }
 
-  start(options: StartOptions = {}): void {
+  start(options: InternalStartOptions = {}): void {
     if (this.active) throw new Error("Profiler is already running.");
     const targetDescription = options.targetDescription ?? `Profile at ${callerLocation(1) ?? "unknown location"}`;
     const sampler = createSampler();
@@ -71,7 +77,10 @@ export class Profiler {
     const startTime = Date.now() / 1000;
     const startClock = performance.now();
     sampler.start(this.interval);
-    this.active = { sampler, startTime, startClock, startCpu, targetDescription };
+    const callers = captureCallers();
+    const inner = options[REPORT_FROM_FUNCTION];
+    if (inner) callers.push({ name: inner, file: null });
+    this.active = { sampler, startTime, startClock, startCpu, targetDescription, callers };
   }
 
   /** Stops profiling; resolves to the session (combined with earlier ones from this profiler). */
@@ -149,6 +158,7 @@ export class Profiler {
       cpuTime: end.cpuTime,
       interval: this.interval,
       targetDescription: active.targetDescription,
+      callers: active.callers,
     });
     this.session = this.session ? Session.combine(this.session, session) : session;
     return this.session;
@@ -166,16 +176,20 @@ export interface ProfileFacts {
   cpuTime: number;
   interval: number;
   targetDescription: string;
+  /** The code that started the profiler, outermost first: reports start below it. */
+  callers?: readonly CallerFrame[];
 }
 
 /** A session from a runtime's raw profile and what the profiler measured around it. */
 export function sessionFromProfile(raw: RawProfile, facts: ProfileFacts): Session {
   const imported = importCpuprofile(raw, "profile", { startTime: facts.startTime });
   const samples = withoutOwnFrames(imported.samples);
+  const startCallStack = facts.callers ? startCallStackOf(samples, facts.callers) : [];
   return new Session(
     {
       ...imported.metadata,
       startTime: facts.startTime,
+      startCallStack: startCallStack.length ? startCallStack : imported.metadata.startCallStack,
       duration: facts.duration,
       minInterval: facts.interval,
       maxInterval: facts.interval,
