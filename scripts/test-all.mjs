@@ -39,6 +39,12 @@ if (!process.env.SKIP_BUILD) {
   }
 }
 
+// The HTML report's browser tests drive Debian's Chromium; install it when missing.
+if (!only || only.includes("node")) {
+  const chromium = run("node", [join(root, "scripts", "ensure-chromium.mjs")]);
+  process.stdout.write(chromium.output);
+}
+
 for (const runtime of runtimes) {
   if (only && !only.includes(runtime.name)) continue;
   console.log(`\n=== tests on ${runtime.name}`);

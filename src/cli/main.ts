@@ -1,4 +1,7 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
+import { openInBrowser } from "../renderers/html/open.ts";
 import type { Renderer } from "../renderers/base.ts";
 import { createRenderer, RENDERERS, rendererForFileName, type RenderOptions } from "../renderers/index.ts";
 import type { SessionRenderer } from "../renderers/session.ts";
@@ -59,7 +62,15 @@ async function run(argv: readonly string[]): Promise<number> {
     ({ session, exitCode, errorText } = await profileProgram(options));
   }
 
-  writeOutput(renderer, session, options.outfile);
+  if (rendererName === "html" && options.outfile === undefined && process.stdout.isTTY) {
+    // A page is no use in a terminal: save it and open it, as pyinstrument does.
+    const file = join(tmpdir(), `pyinstrument-${Date.now()}.html`);
+    writeTextFileAtomic(file, renderer.render(session));
+    openInBrowser(file);
+    process.stdout.write(`stdout is a terminal, so saved profile output to ${file}\n`);
+  } else {
+    writeOutput(renderer, session, options.outfile);
+  }
   if (rendererName === "text" && options.outfile === undefined) {
     // Keeping the report is a convenience: a full disk must not turn a good run into a failure.
     try {

@@ -10,8 +10,15 @@ import { Frame } from "./frame.ts";
  */
 export type TreeShape = "chronological" | "aggregated";
 
-/** Builds the frame tree of a session with the tree core, as pyinstrument's `root_frame()`. */
-export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boolean): Frame | null {
+/**
+ * Builds the frame tree of a session with the tree core, as pyinstrument's `root_frame()`.
+ *
+ * `minTime` > 0 leaves out nodes of less time (and so their descendants), adding their time to
+ * their parent's `absorbedTime`, as `removeIrrelevantNodes` would delete them. A long profile's
+ * aggregated tree has hundreds of thousands of nodes, nearly all tiny: making a Frame for each
+ * costs far more than the core's work, so views that filter anyway (the HTML report) skip them.
+ */
+export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boolean, minTime = 0): Frame | null {
   const { frames, stacks, sampleStack, sampleWeight } = session.samples;
   if (sampleStack.length === 0) return null;
   const input: core.TreeInput = {
@@ -32,18 +39,26 @@ export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boo
   nodes[0] = root;
   const identifiers = frames.identifiers;
   for (let i = 1; i < tree.nodeCount; i++) {
+    const parent = nodes[tree.parent[i]];
+    if (parent === undefined) continue;
+    if (tree.time[i] < minTime) {
+      parent.absorbedTime += tree.time[i];
+      continue;
+    }
     const frame = new Frame(identifiers[tree.identifier[i]], tree.time[i]);
-    nodes[tree.parent[i]].appendBuiltChild(frame);
+    parent.appendBuiltChild(frame);
     nodes[i] = frame;
   }
   for (let i = 0; i < tree.attrCount; i++) {
-    const attributes = nodes[tree.attrNode[i]].attributes;
+    const node = nodes[tree.attrNode[i]];
+    if (node === undefined) continue;
+    const attributes = node.attributes;
     for (const attribute of frameInfoAttributes(frames.frameInfos[tree.attrFrame[i]])) {
       attributes.set(attribute, (attributes.get(attribute) ?? 0) + tree.attrTime[i]);
     }
   }
   if (shape === "aggregated") {
-    for (const frame of nodes) frame.sortChildrenByTime();
+    for (const frame of nodes) frame?.sortChildrenByTime();
   }
 
   if (root.children.length === 1) {

@@ -1,7 +1,12 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { createSampler, type RawProfile, type Sampler } from "../runtime/index.ts";
 import type { Renderer } from "../renderers/base.ts";
 import { ConsoleRenderer, type ConsoleRendererOptions } from "../renderers/console.ts";
+import { HTMLRenderer, type HTMLRendererOptions } from "../renderers/html/html-renderer.ts";
+import { openInBrowser } from "../renderers/html/open.ts";
+import { writeTextFileAtomic } from "../util/files.ts";
 import { Session } from "../session/session.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
 import { withoutOwnFrames } from "../session/own-frames.ts";
@@ -121,6 +126,24 @@ export class Profiler {
 
   outputText(options: ConsoleRendererOptions = {}): string {
     return this.output(new ConsoleRenderer(options));
+  }
+
+  /** The interactive HTML report, as one self-contained page. */
+  outputHtml(options: HTMLRendererOptions = {}): string {
+    return this.output(new HTMLRenderer(options));
+  }
+
+  /** Writes the HTML report to `path` (whole or not at all). */
+  writeHtml(path: string, options: HTMLRendererOptions = {}): void {
+    writeTextFileAtomic(path, this.outputHtml(options));
+  }
+
+  /** Writes the HTML report to a temporary file, opens it in the browser, and returns its path. */
+  openInBrowser(options: HTMLRendererOptions = {}): string {
+    const path = join(tmpdir(), `pyinstrument-${Date.now()}.html`);
+    this.writeHtml(path, options);
+    openInBrowser(path);
+    return path;
   }
 
   output(renderer: Renderer): string {

@@ -4,11 +4,12 @@ import { pythonRegexMatcher } from "../util/pyregex.ts";
 import type { Renderer } from "./base.ts";
 import { ConsoleRenderer } from "./console.ts";
 import { CpuprofileRenderer } from "./cpuprofile.ts";
+import { HTMLRenderer } from "./html/html-renderer.ts";
 import { JSONRenderer } from "./json.ts";
 import { SessionRenderer } from "./session.ts";
 import { SpeedscopeRenderer } from "./speedscope.ts";
 
-export { ConsoleRenderer, CpuprofileRenderer, JSONRenderer, SessionRenderer, SpeedscopeRenderer };
+export { ConsoleRenderer, CpuprofileRenderer, HTMLRenderer, JSONRenderer, SessionRenderer, SpeedscopeRenderer };
 export type { Renderer };
 
 /** Renderer options as pyinstrument names them (`-p` on the command line). */
@@ -30,6 +31,12 @@ export const RENDERERS: Record<string, RendererSpec> = {
     options: { ...FRAME_OPTIONS, unicode: "unicode", color: "color", flat: "flat", time: "time", flat_time: "flatTime", short_mode: "shortMode" },
     isFrameRenderer: true,
     create: (options) => new ConsoleRenderer(options),
+  },
+  html: {
+    className: "HTMLRenderer",
+    options: { ...FRAME_OPTIONS, resample_interval: "resampleInterval" },
+    isFrameRenderer: true,
+    create: (o) => new HTMLRenderer(o),
   },
   json: { className: "JSONRenderer", options: FRAME_OPTIONS, isFrameRenderer: true, create: (o) => new JSONRenderer(o) },
   speedscope: {
