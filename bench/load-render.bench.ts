@@ -26,7 +26,8 @@
  *     A baseline: readFileSync(utf8) + JSON.parse.
  *     B full:     Session.load(path) + new ConsoleRenderer({ unicode: true }).render(session).
  *     C phases (first BENCH_PHASE_REPS=2 reps): readFileSync, importProfileText(text, path), new Session,
- *                 renderer.preprocess(session) (tree + processors), renderer.render(session).
+ *                 renderer.preprocess(session) (tree + processors), renderer.render(session); a forced GC
+ *                 before preprocess and before render, so those start on a clean heap.
  *     BENCH_REPS (default 5, 4 for files over 100 MB); after 3 reps a workload stops once it has run
  *     BENCH_BUDGET_S (default 75) seconds.
  * Ratio = B / A from the same process: median/median, min/min and the median of per-rep ratios, in
@@ -171,6 +172,10 @@ function runFull(path: string, render = true): Full {
   return { load: span(t0, t1), render: span(t1, t2), total: span(t0, t2), lines: render ? output.split("\n").length : 0 };
 }
 
+/**
+ * The phases one by one, with a forced GC (untimed) between them: each phase is timed on a clean heap
+ * and pays only for its own garbage. (In B, a phase also pays for collecting the previous one's.)
+ */
 function runPhases(path: string, render = true): Phases {
   collect();
   const t0 = tick();
@@ -181,14 +186,19 @@ function runPhases(path: string, render = true): Phases {
   text = null;
   const session = new Session(imported.metadata, imported.samples);
   const t3 = tick();
+  collect();
   const renderer = new ConsoleRenderer({ unicode: true });
-  const frame = render ? renderer.preprocess(session) : null;
   const t4 = tick();
-  sink += frame ? 1 : 0;
-  const output = render ? renderer.render(session) : "";
+  let frame = render ? renderer.preprocess(session) : null;
   const t5 = tick();
+  sink += frame ? 1 : 0;
+  frame = null;
+  collect();
+  const t6 = tick();
+  const output = render ? renderer.render(session) : "";
+  const t7 = tick();
   sink += output.length;
-  return { read: span(t0, t1), importText: span(t1, t2), session: span(t2, t3), preprocess: span(t3, t4), render: span(t4, t5) };
+  return { read: span(t0, t1), importText: span(t1, t2), session: span(t2, t3), preprocess: span(t4, t5), render: span(t6, t7) };
 }
 
 /** Distinct ArrayBuffers reachable from `root` (typed arrays of the session's tables). */

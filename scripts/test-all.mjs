@@ -10,7 +10,8 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const uvu = join(root, "node_modules", "uvu", "bin.js");
 const pattern = process.env.TEST_PATTERN ?? "\\.test\\.ts$";
-const env = { ...process.env, TZ: "UTC", NO_COLOR: "1", FORCE_COLOR: "0" };
+const env = { ...process.env, TZ: "UTC", NO_COLOR: "1" };
+delete env.FORCE_COLOR;
 const LIMIT_MS = 25 * 60 * 1000;
 
 const runtimes = [

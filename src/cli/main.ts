@@ -17,16 +17,24 @@ import { applyRenderOption } from "./render-option.ts";
 
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  // A reader that stops early (`| head`) closes the pipe: the rest of the report is not wanted.
-  process.stdout.once("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  quitOnClosedStdout();
   try {
     return await run(argv);
   } catch (error) {
     return reportError(error);
   }
+}
+
+let stdoutWatched = false;
+
+/** A reader that stops early (`| head`) closes the pipe: the rest of the report is not wanted. */
+function quitOnClosedStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 async function run(argv: readonly string[]): Promise<number> {

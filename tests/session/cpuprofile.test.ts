@@ -504,7 +504,8 @@ for (const runtime of Object.keys(RUNTIMES) as Runtime[]) {
       parts.forEach((part, i) => {
         if (part.startsWith("[")) assert.is(i, parts.length - 1, stack);
         if (part === "[idle]") assert.is(i, 1, stack);
-        if (i > 0 && part === parts[i - 1]) assert.ok(part === recurse, `doubled frame in ${stack}`);
+        // Runtime internals may nest same-line functions for real; the fixture's own frames don't.
+        if (i > 0 && part === parts[i - 1] && part.includes(FIXTURES)) assert.ok(part === recurse, `doubled frame in ${stack}`);
       });
     }
 
