@@ -1,5 +1,6 @@
 import * as core from "../core/index.ts";
 import { DUMMY_ROOT_FRAME_IDENTIFIER, frameInfoAttributes, frameInfoIdentifier } from "../session/frame-info.ts";
+import type { SampleData } from "../session/samples.ts";
 import type { Session } from "../session/session.ts";
 import { Frame } from "./frame.ts";
 
@@ -10,18 +11,10 @@ import { Frame } from "./frame.ts";
  */
 export type TreeShape = "chronological" | "aggregated";
 
-/**
- * Builds the frame tree of a session with the tree core, as pyinstrument's `root_frame()`.
- *
- * `minTime` > 0 leaves out nodes of less time (and so their descendants), adding their time to
- * their parent's `absorbedTime`, as `removeIrrelevantNodes` would delete them. A long profile's
- * aggregated tree has hundreds of thousands of nodes, nearly all tiny: making a Frame for each
- * costs far more than the core's work, so views that filter anyway (the HTML report) skip them.
- */
-export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boolean, minTime = 0): Frame | null {
-  const { frames, stacks, sampleStack, sampleWeight } = session.samples;
-  if (sampleStack.length === 0) return null;
-  const input: core.TreeInput = {
+/** The tree core's view of a session's samples. */
+export function treeInputOf(samples: SampleData): core.TreeInput {
+  const { frames, stacks, sampleStack, sampleWeight } = samples;
+  return {
     stackParent: stacks.parent.view(),
     stackFrame: stacks.frame.view(),
     stackCount: stacks.count,
@@ -32,6 +25,20 @@ export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boo
     sampleWeight,
     sampleCount: sampleStack.length,
   };
+}
+
+/**
+ * Builds the frame tree of a session with the tree core, as pyinstrument's `root_frame()`.
+ *
+ * `minTime` > 0 leaves out nodes of less time (and so their descendants), adding their time to
+ * their parent's `absorbedTime`, as `removeIrrelevantNodes` would delete them. A long profile's
+ * aggregated tree has hundreds of thousands of nodes, nearly all tiny: making a Frame for each
+ * costs far more than the core's work, so views that filter anyway (the HTML report) skip them.
+ */
+export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boolean, minTime = 0): Frame | null {
+  const { frames, sampleStack } = session.samples;
+  if (sampleStack.length === 0) return null;
+  const input = treeInputOf(session.samples);
   const tree = shape === "aggregated" ? core.buildAggregatedTree(input) : core.buildChronologicalTree(input);
 
   const nodes: Frame[] = new Array(tree.nodeCount);

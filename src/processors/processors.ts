@@ -194,3 +194,22 @@ function forEachPreOrder(root: Frame, visit: (frame: Frame) => void): void {
     for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
   }
 }
+
+/** The pipeline of pyinstrument's call-tree reports (text and JSON), in its order. */
+export function callTreeProcessors(): Processor[] {
+  return [
+    removeImportlib,
+    removeTracebackhide,
+    mergeConsecutiveSelfTime,
+    aggregateRepeatedCalls,
+    removeIrrelevantNodes,
+    removeUnnecessarySelfTimeNodes,
+    removeFirstPyinstrumentFrames,
+    groupLibraryFrames,
+  ];
+}
+
+/** The pipeline of timeline formats (speedscope): no aggregation and no grouping. */
+export function timelineProcessors(): Processor[] {
+  return callTreeProcessors().filter((p) => p !== aggregateRepeatedCalls && p !== groupLibraryFrames);
+}

@@ -1,16 +1,6 @@
 import type { Frame, FrameGroup } from "../frame/frame.ts";
 import { libraryName } from "../frame/library.ts";
-import {
-  aggregateRepeatedCalls,
-  groupLibraryFrames,
-  mergeConsecutiveSelfTime,
-  type Processor,
-  removeFirstPyinstrumentFrames,
-  removeImportlib,
-  removeIrrelevantNodes,
-  removeTracebackhide,
-  removeUnnecessarySelfTimeNodes,
-} from "../processors/processors.ts";
+import { callTreeProcessors, type Processor } from "../processors/processors.ts";
 import type { Session } from "../session/session.ts";
 import { pyFixed, pyStrftime } from "../util/pyformat.ts";
 import { VERSION } from "../version.ts";
@@ -83,16 +73,7 @@ export class ConsoleRenderer extends FrameRenderer {
   }
 
   defaultProcessors(): Processor[] {
-    return [
-      removeImportlib,
-      removeTracebackhide,
-      mergeConsecutiveSelfTime,
-      aggregateRepeatedCalls,
-      removeIrrelevantNodes,
-      removeUnnecessarySelfTimeNodes,
-      removeFirstPyinstrumentFrames,
-      groupLibraryFrames,
-    ];
+    return callTreeProcessors();
   }
 
   render(session: Session): string {

@@ -1,15 +1,5 @@
 import type { Frame } from "../frame/frame.ts";
-import {
-  aggregateRepeatedCalls,
-  groupLibraryFrames,
-  mergeConsecutiveSelfTime,
-  type Processor,
-  removeFirstPyinstrumentFrames,
-  removeImportlib,
-  removeIrrelevantNodes,
-  removeTracebackhide,
-  removeUnnecessarySelfTimeNodes,
-} from "../processors/processors.ts";
+import { callTreeProcessors, type Processor } from "../processors/processors.ts";
 import { AWAIT_FRAME_IDENTIFIER } from "../session/frame-info.ts";
 import type { Session } from "../session/session.ts";
 import { pyFixed, pyJsonStringUnicode as encodeString } from "../util/pyformat.ts";
@@ -20,16 +10,7 @@ export class JSONRenderer extends FrameRenderer {
   readonly outputFileExtension: string = "json";
 
   defaultProcessors(): Processor[] {
-    return [
-      removeImportlib,
-      removeTracebackhide,
-      mergeConsecutiveSelfTime,
-      aggregateRepeatedCalls,
-      removeIrrelevantNodes,
-      removeUnnecessarySelfTimeNodes,
-      removeFirstPyinstrumentFrames,
-      groupLibraryFrames,
-    ];
+    return callTreeProcessors();
   }
 
   render(session: Session): string {

@@ -1,13 +1,5 @@
 import type { Frame } from "../frame/frame.ts";
-import {
-  mergeConsecutiveSelfTime,
-  type Processor,
-  removeFirstPyinstrumentFrames,
-  removeImportlib,
-  removeIrrelevantNodes,
-  removeTracebackhide,
-  removeUnnecessarySelfTimeNodes,
-} from "../processors/processors.ts";
+import { timelineProcessors, type Processor } from "../processors/processors.ts";
 import type { Session } from "../session/session.ts";
 import { PyFloat, pyJsonDumps, pyStrftime, type PyJsonValue } from "../util/pyformat.ts";
 import { FrameRenderer } from "./base.ts";
@@ -17,14 +9,7 @@ export class SpeedscopeRenderer extends FrameRenderer {
   readonly outputFileExtension = "speedscope.json";
 
   defaultProcessors(): Processor[] {
-    return [
-      removeImportlib,
-      removeTracebackhide,
-      mergeConsecutiveSelfTime,
-      removeIrrelevantNodes,
-      removeUnnecessarySelfTimeNodes,
-      removeFirstPyinstrumentFrames,
-    ];
+    return timelineProcessors();
   }
 
   render(session: Session): string {

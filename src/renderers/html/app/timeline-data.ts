@@ -3,6 +3,7 @@
 // as `Session.rootFrame` chooses it: the single top-level frame, then the stem down to where the
 // profiler was started trimmed.
 import * as core from "../../../core/index.ts";
+import { treeInputOf } from "../../../frame/build-tree.ts";
 import { frameInfoIdentifier, SYNTHETIC_FRAME_IDENTIFIERS } from "../../../session/frame-info.ts";
 import type { SampleData } from "../../../session/samples.ts";
 import type { Session } from "../../../session/session.ts";
@@ -12,19 +13,9 @@ import type { IdentifierInfos } from "./identifier-info.ts";
 import { matchesIdentifier } from "./search.ts";
 
 export function timelineBoxes(session: Session, samples: SampleData, infos: IdentifierInfos): Boxes | null {
-  const { frames, stacks, sampleStack, sampleWeight } = samples;
+  const { frames, sampleStack } = samples;
   if (sampleStack.length === 0) return null;
-  const tree = core.buildChronologicalTree({
-    stackParent: stacks.parent.view(),
-    stackFrame: stacks.frame.view(),
-    stackCount: stacks.count,
-    frameIdentifier: frames.identifierIdsView(),
-    frameFlags: frames.flagsView(),
-    selfIdentifier: frames.selfIdentifier,
-    sampleStack,
-    sampleWeight,
-    sampleCount: sampleStack.length,
-  });
+  const tree = core.buildChronologicalTree(treeInputOf(samples));
   const n = tree.nodeCount;
   const { parent, identifier, time } = tree;
   const identifiers = frames.identifiers;
