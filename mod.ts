@@ -20,3 +20,5 @@ export { CpuprofileRenderer } from "./src/renderers/cpuprofile.ts";
 export { SpeedscopeRenderer } from "./src/renderers/speedscope.ts";
 export { SessionRenderer } from "./src/renderers/session.ts";
 export { VERSION } from "./src/version.ts";
+export { withProfiler } from "./src/integrations/fetch.ts";
+export type { WebProfilerOptions } from "./src/integrations/core.ts";

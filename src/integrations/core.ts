@@ -152,7 +152,7 @@ export class WebProfiler<Req = unknown> {
     }
     const profiler = new Profiler({ interval: this.interval });
     try {
-      profiler.start({ targetDescription: `${plan.method} ${plan.fullPath}` });
+      await startDetached(profiler, `${plan.method} ${plan.fullPath}`);
     } catch (error) {
       release();
       // Another profiler is running (Bun has only one): serve the request unprofiled.
@@ -213,6 +213,24 @@ export class WebProfiler<Req = unknown> {
     writeTextFileAtomic(path, output);
     return path;
   }
+}
+
+/**
+ * Starts the profiler from a microtask of its own. `start()` reads its callers from the stack to
+ * trim reports to what runs below them; here the callers (the server's request dispatch) are not
+ * where the handler runs, after an await, so with them the report would lose the handler.
+ */
+function startDetached(profiler: Profiler, targetDescription: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    queueMicrotask(() => {
+      try {
+        profiler.start({ targetDescription });
+        resolve();
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
 }
 
 function rendererFor(renderer: RendererName | Renderer): Renderer {
