@@ -48,9 +48,13 @@ Object.assign(profiler, {
   [Symbol.for("plugin-meta")]: { name: "pyinstrument", fastify: ">=4" },
 });
 
+export type BoundFastifyPlugin = (fastify: FastifyInstanceLike, options: unknown, done?: (error?: Error) => void) => unknown;
+
 /** The plugin with its options bound: `app.register(fastifyProfiler({ enabled: true }))`. */
-export function fastifyProfiler<R extends FastifyRequestLike = FastifyRequestLike>(options: WebProfilerOptions<R> = {}) {
-  const plugin = (fastify: FastifyInstanceLike, _ignored: unknown, done?: (error?: Error) => void) => profiler(fastify, options, done);
+export function fastifyProfiler<R extends FastifyRequestLike = FastifyRequestLike>(
+  options: WebProfilerOptions<R> = {},
+): BoundFastifyPlugin {
+  const plugin: BoundFastifyPlugin = (fastify, _ignored, done) => profiler(fastify, options, done);
   return Object.assign(plugin, {
     [Symbol.for("skip-override")]: true,
     [Symbol.for("fastify.display-name")]: "pyinstrument",

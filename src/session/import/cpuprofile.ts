@@ -28,7 +28,14 @@
 // - Metadata: `startTime` from Bun's epoch clock, else the `startTime` option, else the time in the
 //   runtime's file name, else 0 (V8's clock is monotonic); `duration` = endTime - startTime (or the
 //   samples' sum if longer); `cpuTime` = duration minus idle; min/max interval = the median delta;
-//   `sysPath` = the deepest directory of the profile's `file://` paths (node_modules aside) or the cwd.
+//   `sysPath` = the deepest directory of the profile's `file://` paths and of the original files
+//   they map to (node_modules aside), or the cwd.
+// - Source maps (option `sourceMaps`, on by default): a function in a `file://` script with a
+//   source map (see source-maps.ts) takes the file, line and, when the map records a rename, the
+//   name of its original source. A module's top level keeps the script's own file: in a bundle it
+//   is the top level of many modules at once. Frames of generated functions that come from one
+//   original function become one frame. Profiles written by this tool's exporter are not mapped
+//   again: their positions are final.
 // - Profiles written by this tool's exporter carry a `pyinstrument` field: then the tree is taken
 //   literally (no GC/idle rules) and the session's metadata and unusual frame infos are restored.
 import { basename, dirname, sep } from "node:path";
@@ -40,12 +47,18 @@ import { FrameTable } from "../frame-table.ts";
 import type { SessionMetadata } from "../session.ts";
 import { StackTable } from "../stack-table.ts";
 import type { ImportedSession } from "./pyisession.ts";
+import { SourceMapResolver } from "./source-maps.ts";
 
 export interface CpuprofileImportOptions {
   /** Epoch seconds to use as the start when the profile's clock is not the epoch (V8's is monotonic). */
   startTime?: number;
   /** Bun (JSC) profiles: a sample longer than this many median intervals is mostly idle. Infinity: off. */
   idleGapFactor?: number;
+  /**
+   * Map functions in `file://` scripts to their original sources through the scripts' source maps
+   * (inline, named by a sourceMappingURL comment, or a sibling `.map`). Default true.
+   */
+  sourceMaps?: boolean;
 }
 
 export const DEFAULT_IDLE_GAP_FACTOR = 10;
@@ -99,14 +112,23 @@ const EPOCH_MICROSECONDS_FLOOR = 1e15;
 
 /**
  * The frame info for a callFrame (except `(root)`, which the tree position decides). `paths`
- * caches URL -> file path: many nodes share a script, and URL parsing is slow.
+ * caches URL -> file path: many nodes share a script, and URL parsing is slow. With `sourceMaps`,
+ * functions of scripts that have a source map get their original position (and name).
  */
-export function frameInfoOfCallFrame(callFrame: CpuprofileCallFrame, paths = new Map<string, string>()): string {
+export function frameInfoOfCallFrame(
+  callFrame: CpuprofileCallFrame,
+  paths = new Map<string, string>(),
+  sourceMaps: SourceMapResolver | null = null,
+): string {
   const { functionName, url } = callFrame;
   if (url === "") return SPECIAL_FUNCTIONS.get(functionName) ?? makeIdentifier(functionName || "(anonymous)", NATIVE_FILE, 0);
   const file = filePathOf(url, paths);
   if (functionName === "(module)" || (functionName === "" && callFrame.columnNumber === 0)) {
     return makeIdentifier("<module>", file, 1);
+  }
+  if (sourceMaps !== null && file !== url) {
+    const original = sourceMaps.originalPosition(file, callFrame.lineNumber, callFrame.columnNumber, functionName);
+    if (original !== null) return makeIdentifier(original.name ?? (functionName || "(anonymous)"), original.file, original.line);
   }
   return makeIdentifier(functionName || "(anonymous)", file, Math.max(0, callFrame.lineNumber + 1));
 }
@@ -133,7 +155,8 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   const rootStack = rootFrame === null ? -1 : stacks.intern(-1, frames.intern(rootFrame));
   const paths = new Map<string, string>();
   const jsc = !info && looksLikeJsc(table.callFrames, startTime);
-  const tree = resolveStacks(table, frames, stacks, rootStack, info, jsc, paths, source);
+  const sourceMaps = !info && options.sourceMaps !== false ? new SourceMapResolver() : null;
+  const tree = resolveStacks(table, frames, stacks, rootStack, info, jsc, paths, sourceMaps, source);
 
   const pass = readSamples(samples, timeDeltas, table, tree, rootStack, startTime, source);
   const n = samples.length;
@@ -159,7 +182,7 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
     startCallStack: [threadFrame],
     targetDescription: `Profile from ${basename(source)}`,
     cpuTime: Math.max(0, durationMicros - idleMicros) / 1e6,
-    sysPath: [commonDirectory(paths) ?? currentDirectory()].filter((path) => path !== ""),
+    sysPath: [commonDirectory(paths, sourceMaps?.originalFiles) ?? currentDirectory()].filter((path) => path !== ""),
     sysPrefixes: [],
   };
   return { metadata, samples: { frames, stacks, sampleStack, sampleWeight } };
@@ -478,6 +501,7 @@ function resolveStacks(
   info: CpuprofileSessionInfo | null,
   jsc: boolean,
   paths: Map<string, string>,
+  sourceMaps: SourceMapResolver | null,
   source: string,
 ): ResolvedTree {
   const { ids, callFrames, parent } = table;
@@ -503,7 +527,7 @@ function resolveStacks(
       nodeStack[k] = parentStack;
       return;
     }
-    const frameInfo = info?.frames[String(ids[k])] ?? frameInfoOfCallFrame(callFrame, paths);
+    const frameInfo = info?.frames[String(ids[k])] ?? frameInfoOfCallFrame(callFrame, paths, sourceMaps);
     nodeStack[k] = stacks.intern(parentStack, frames.intern(frameInfo));
     if (!info && callFrame.url === "" && (p === -1 || isRootNode[p])) {
       const name = callFrame.functionName;
@@ -607,18 +631,24 @@ function fileNameHints(source: string): { startTime?: number; threadId: number }
   return deno ? { startTime: Number(deno[1]) / 1000, threadId: 0 } : { threadId: 0 };
 }
 
-/** The deepest directory holding all the profile's own source files (`node_modules` excluded). */
-function commonDirectory(paths: Map<string, string>): string | null {
+/**
+ * The deepest directory holding all the profile's own source files (`node_modules` excluded):
+ * the scripts' paths (by URL) and the original files that source maps led to.
+ */
+function commonDirectory(paths: Map<string, string>, originalFiles: ReadonlySet<string> = new Set()): string | null {
   let common: string | null = null;
-  for (const [url, path] of paths) {
-    if (!url.startsWith("file:") || path === url || url.includes("/node_modules/")) continue;
+  const add = (path: string): void => {
     if (common === null) common = dirname(path);
     while (!path.startsWith(common.endsWith(sep) ? common : common + sep)) {
       const up = dirname(common);
       if (up === common) break;
       common = up;
     }
+  };
+  for (const [url, path] of paths) {
+    if (url.startsWith("file:") && path !== url && !url.includes("/node_modules/")) add(path);
   }
+  for (const path of originalFiles) if (!path.includes(`${sep}node_modules${sep}`)) add(path);
   return common;
 }
 
