@@ -16,9 +16,10 @@
  *  BENCH_FORMATS=pyisession,cpuprofile-node picks workloads; --quick divides the sample counts by 10.
  *
  * Per workload:
- *  0. probe: one load + render of a 1/10-size file. If the full-size render would take more than
- *     BENCH_MAX_RENDER_S (default 30) by linear extrapolation (a lower bound), the full-size runs skip
- *     the render and B is reported as a lower bound (BENCH_FORCE_RENDER=1 runs it anyway).
+ *  0. probes: one load + render of a 1/100- and a 1/10-size file. The full-size render is estimated as
+ *     the 1/10 probe's render CPU time x the growth between the probes (at least 10x). Over
+ *     BENCH_MAX_RENDER_S (default 15) the full-size runs skip the render, and B is reported as
+ *     load + estimate, likely a lower bound (BENCH_FORCE_RENDER=1 runs it anyway).
  *  1. memory, once: heap + array buffers after a forced GC, before and after Session.load with the
  *     session kept alive and the JSON text and tree already garbage; then a retained JSON.parse result
  *     for scale; and the session's own typed-array bytes (distinct ArrayBuffers reachable from it).
@@ -26,16 +27,23 @@
  *     A baseline: readFileSync(utf8) + JSON.parse.
  *     B full:     Session.load(path) + new ConsoleRenderer({ unicode: true }).render(session).
  *     C phases (first BENCH_PHASE_REPS=2 reps): readFileSync, importProfileText(text, path), new Session,
- *                 renderer.preprocess(session) (tree + processors), renderer.render(session); a forced GC
- *                 before preprocess and before render, so those start on a clean heap.
+ *                 renderer.preprocess(session) (tree + processors), renderer.render(session), and as a
+ *                 diagnostic the render without removeImportlib (see below); a forced GC before each
+ *                 of the last three, so they start on a clean heap.
  *     BENCH_REPS (default 5, 4 for files over 100 MB); after 3 reps a workload stops once it has run
  *     BENCH_BUDGET_S (default 75) seconds.
+ * Diagnostic: processSession builds the tree in the WASM core only when the processor list starts with
+ * mergeConsecutiveSelfTime + aggregateRepeatedCalls after removals that find nothing; removeImportlib
+ * finds `<frozen importlib._bootstrap>` / `node:internal/modules/` frames in these files (as in most real
+ * ones), so the default render materialises the chronological tree. "render without removeImportlib"
+ * times the core path on the same session (a slightly different report).
  * Ratio = B / A from the same process: median/median, min/min and the median of per-rep ratios, in
  * wall-clock time and in process CPU time (steadier when the machine is busy). The goal is judged on
  * the wall-clock median ratio. Last line of stdout: the results as JSON.
  */
 import { readFileSync, statSync } from "node:fs";
 import process from "node:process";
+import { removeImportlib } from "../src/processors/processors.ts";
 import { ConsoleRenderer } from "../src/renderers/console.ts";
 import { importCpuprofile } from "../src/session/import/cpuprofile.ts";
 import { importProfileText, type ImportedSession } from "../src/session/import/index.ts";
@@ -91,8 +99,8 @@ const formats = (env("BENCH_FORMATS") ?? "pyisession,cpuprofile-node,cpuprofile-
 const repsOverride = env("BENCH_REPS");
 /** A workload stops adding reps (after the 3rd) once it has run this long. */
 const budgetSeconds = Number(env("BENCH_BUDGET_S") ?? 75);
-/** A render estimated (from a 1/10-size probe) to take longer than this is not run at full size. */
-const maxRenderSeconds = Number(env("BENCH_MAX_RENDER_S") ?? 30);
+/** A render estimated (from 1/100- and 1/10-size probes) to take longer than this is not run at full size. */
+const maxRenderSeconds = Number(env("BENCH_MAX_RENDER_S") ?? 15);
 const forceRender = env("BENCH_FORCE_RENDER") === "1";
 /** Reps that also run C (the phase split): it costs as much as B. */
 const phaseReps = Number(env("BENCH_PHASE_REPS") ?? 2);
@@ -148,7 +156,7 @@ const span = (a: Tick, b: Tick): Span => ({ wall: b.wall - a.wall, cpu: b.cpu - 
 
 interface Baseline { read: Span; parse: Span; total: Span }
 interface Full { load: Span; render: Span; total: Span; lines: number }
-interface Phases { read: Span; importText: Span; session: Span; preprocess: Span; render: Span }
+interface Phases { read: Span; importText: Span; session: Span; preprocess: Span; render: Span; renderFast: Span }
 
 function runBaseline(path: string): Baseline {
   collect();
@@ -198,7 +206,22 @@ function runPhases(path: string, render = true): Phases {
   const output = render ? renderer.render(session) : "";
   const t7 = tick();
   sink += output.length;
-  return { read: span(t0, t1), importText: span(t1, t2), session: span(t2, t3), preprocess: span(t4, t5), render: span(t6, t7) };
+  collect();
+  // Diagnostic: the same render without removeImportlib, which lets processSession build the tree in
+  // the core (aggregated) instead of materialising the chronological tree. Not the same report.
+  const fast = new ConsoleRenderer({ unicode: true });
+  fast.processors = fast.processors.filter((processor) => processor !== removeImportlib);
+  const t8 = tick();
+  sink += fast.render(session).length;
+  const t9 = tick();
+  return {
+    read: span(t0, t1),
+    importText: span(t1, t2),
+    session: span(t2, t3),
+    preprocess: span(t4, t5),
+    render: span(t6, t7),
+    renderFast: span(t8, t9),
+  };
 }
 
 /** Distinct ArrayBuffers reachable from `root` (typed arrays of the session's tables). */
@@ -285,17 +308,17 @@ interface Result {
   /** Lines of the text report (from the first full run). */
   outputLines: number;
   /** One full run (load + render) at 1/10 of the samples, before the timed runs (wall ms). */
-  probe: { samples: number; loadMs: number; renderMs: number };
+  probe: { samples: number; loadMs: number; renderMs: number; renderCpuMs: number; smallRenderCpuMs: number };
   /** True when the full-size render was not run (estimated over BENCH_MAX_RENDER_S). */
   renderSkipped: boolean;
-  /** Probe render x 10 (wall ms): a lower bound, as render time grows at least linearly. */
+  /** CPU ms: probe render x max(10, growth between the 1/100 and 1/10 probes). */
   estimatedRenderMs: number;
   /** A: readFileSync + JSON.parse. */
   baseline: Stat;
   /** B: Session.load + render (+ estimatedRenderMs when renderSkipped). */
   full: Stat & { firstWall: number };
   /** B/A: of the medians, of the mins, the median of per-rep ratios; wall and CPU time. Lower bounds when renderSkipped. */
-  ratio: { wall: number; wallMins: number; wallPairs: number; cpu: number; cpuPairs: number; lowerBound: boolean };
+  ratio: { wall: number; wallMins: number; wallPairs: number; wallVsParse: number; cpu: number; cpuPairs: number; lowerBound: boolean };
   goal: number;
   /** Judged on the wall-clock median ratio. */
   goalMet: boolean;
@@ -308,14 +331,22 @@ function bench(spec: ProfileSpec): Result {
   const megabytes = statSync(path).size / 1e6;
   const targetReps = repsOverride ? Number(repsOverride) : megabytes > 100 ? 4 : 5;
 
-  // Probe: one full run at 1/10 size tells whether a full-size render fits in the budget.
-  const probeSpec: ProfileSpec = { ...spec, samples: Math.max(1000, Math.round(spec.samples / 10)) };
-  const probeRun = runFull(ensureProfile(probeSpec, log));
-  const estimatedRender = probeRun.render.wall * (spec.samples / probeSpec.samples);
+  // Probes: one load + render at 1/100 and at 1/10 of the samples. The full-size render is estimated
+  // from the 1/10 probe's CPU time times the growth per 10x samples between the probes (at least 10x).
+  const probeAt = (divisor: number): { spec: ProfileSpec; run: Full } => {
+    const probeSpec: ProfileSpec = { ...spec, samples: Math.max(100, Math.round(spec.samples / divisor)) };
+    return { spec: probeSpec, run: runFull(ensureProfile(probeSpec, log)) };
+  };
+  const small = probeAt(100);
+  const probe = probeAt(10);
+  const growth = Math.max(10, probe.run.render.cpu / Math.max(1, small.run.render.cpu));
+  const estimatedRender = probe.run.render.cpu * growth;
   const render = forceRender || estimatedRender <= maxRenderSeconds * 1000;
-  log(`${spec.kind}: ${path} (${megabytes.toFixed(1)} MB); probe at ${probeSpec.samples} samples: load ${probeRun.load.wall.toFixed(0)} ms, ` +
-    `render ${probeRun.render.wall.toFixed(0)} ms -> full-size render >= ${(estimatedRender / 1000).toFixed(1)} s` +
+  log(`${spec.kind}: ${path} (${megabytes.toFixed(1)} MB); probes: render ${small.run.render.cpu.toFixed(0)} ms CPU at ` +
+    `${small.spec.samples} samples, ${probe.run.render.cpu.toFixed(0)} ms at ${probe.spec.samples} -> full-size render ~${(estimatedRender / 1000).toFixed(1)} s CPU` +
     (render ? "" : ` > BENCH_MAX_RENDER_S=${maxRenderSeconds}: render NOT run at full size (BENCH_FORCE_RENDER=1 forces it)`));
+  const probeSpec = probe.spec;
+  const probeRun = probe.run;
 
   const memory = measureMemory(path);
   const baseline: Baseline[] = [];
@@ -335,7 +366,8 @@ function bench(spec: ProfileSpec): Result {
     if (rep < phaseReps) {
       const c = runPhases(path, render);
       phases.push(c);
-      line += `; phases: importProfileText ${c.importText.wall.toFixed(0)}, preprocess ${c.preprocess.wall.toFixed(0)}, render ${c.render.wall.toFixed(0)} ms`;
+      line += `; phases: importProfileText ${c.importText.wall.toFixed(0)}, preprocess ${c.preprocess.wall.toFixed(0)}, ` +
+        `render ${c.render.wall.toFixed(0)}, render without removeImportlib ${c.renderFast.wall.toFixed(0)} ms`;
     }
     log(line);
   }
@@ -357,7 +389,13 @@ function bench(spec: ProfileSpec): Result {
     frames: memory.frames,
     stacks: memory.stacks,
     outputLines: full[0].lines,
-    probe: { samples: probeSpec.samples, loadMs: round(probeRun.load.wall), renderMs: round(probeRun.render.wall) },
+    probe: {
+      samples: probeSpec.samples,
+      loadMs: round(probeRun.load.wall),
+      renderMs: round(probeRun.render.wall),
+      renderCpuMs: round(probeRun.render.cpu),
+      smallRenderCpuMs: round(small.run.render.cpu),
+    },
     renderSkipped: !render,
     estimatedRenderMs: round(estimatedRender),
     baseline: A,
@@ -366,6 +404,7 @@ function bench(spec: ProfileSpec): Result {
       wall: round(B.wall / A.wall, 2),
       wallMins: round(B.wallMin / A.wallMin, 2),
       wallPairs: round(median(b.map((x, i) => x.wall / a[i].wall)), 2),
+      wallVsParse: round(B.wall / median(baseline.map((x) => x.parse.wall)), 2),
       cpu: round(B.cpu / A.cpu, 2),
       cpuPairs: round(median(b.map((x, i) => x.cpu / a[i].cpu)), 2),
       lowerBound: !render,
@@ -381,7 +420,7 @@ function bench(spec: ProfileSpec): Result {
       newSession: stat(phases.map((x) => x.session)),
       preprocess: ifRendered(stat(phases.map((x) => x.preprocess))),
       render: ifRendered(stat(phases.map((x) => x.render))),
-      renderText: ifRendered(stat(phases.map((x) => minus(x.render, x.preprocess)))),
+      renderWithoutRemoveImportlib: stat(phases.map((x) => x.renderFast)),
       fullLoad: stat(full.map((x) => x.load)),
       fullRender: ifRendered(stat(full.map((x) => x.render))),
     },
@@ -413,6 +452,7 @@ function table(results: Result[]): string {
   add("distinct frame infos / stack nodes", (r) => `${r.frames.toLocaleString("en-US")} / ${r.stacks.toLocaleString("en-US")}`);
   add("reps A B (of which with C)", (r) => `${r.reps} (${r.phaseReps})`);
   add("probe at 1/10 size: load / render", (r) => `${ms(r.probe.loadMs)} / ${ms(r.probe.renderMs)}`);
+  add("full-size render estimate (CPU)", (r) => `${(r.estimatedRenderMs / 1000).toFixed(1)} s${r.renderSkipped ? ": skipped" : ""}`);
   add("A read+JSON.parse  median wall (cpu)", (r) => t(r.baseline));
   add("                   min", (r) => tMin(r.baseline));
   add("B load+render      median", (r) => t(r.full) + star(r));
@@ -421,6 +461,7 @@ function table(results: Result[]): string {
   add("ratio B/A wall: median/median", (r) => ratio(r.ratio.wall, r));
   add("                min/min", (r) => ratio(r.ratio.wallMins, r));
   add("                median of B_i/A_i", (r) => ratio(r.ratio.wallPairs, r));
+  add("                B / JSON.parse alone", (r) => ratio(r.ratio.wallVsParse, r));
   add("ratio B/A CPU:  median/median", (r) => ratio(r.ratio.cpu, r));
   add("                median of B_i/A_i", (r) => ratio(r.ratio.cpuPairs, r));
   add("goal (wall median ratio)", (r) => `<= ${r.goal}x: ${r.goalMet ? "MET" : "MISSED"}`);
@@ -429,8 +470,8 @@ function table(results: Result[]): string {
   add("phase: importProfileText", (r) => t(r.phases.importProfileText));
   add("       minus JSON.parse = import", (r) => t(r.phases.importOnly));
   add("phase: preprocess (tree+processors)", (r) => t(r.phases.preprocess));
-  add("phase: render (all)", (r) => t(r.phases.render));
-  add("       minus preprocess = text", (r) => t(r.phases.renderText));
+  add("phase: render (all, 2nd on the session)", (r) => t(r.phases.render));
+  add("diag: render without removeImportlib", (r) => t(r.phases.renderWithoutRemoveImportlib));
   add("B: Session.load", (r) => t(r.phases.fullLoad));
   add("B: render", (r) => t(r.phases.fullRender));
   add("bytes/sample: session (heap+buffers)", (r) => r.bytesPerSample.session.toFixed(0));
@@ -439,9 +480,11 @@ function table(results: Result[]): string {
   add("              parsed JSON (for scale)", (r) => r.bytesPerSample.parsedJson.toFixed(0));
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const lines = rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  "));
-  lines.push("times: median wall ms (median process CPU ms); phases from the C runs, differences taken within a rep");
+  lines.push("times: median wall ms (median process CPU ms); phases from the C runs (import = importProfileText - the same rep's JSON.parse);");
+  lines.push("render (all) runs after preprocess on the same session (warm caches), so it can come out below preprocess: the text itself is small;");
+  lines.push("diag: the default processors minus removeImportlib, so the tree core aggregates (a different report: what a stack-level removal could cost)");
   if (results.some((r) => r.renderSkipped)) {
-    lines.push("* render not run at full size (probe estimate over BENCH_MAX_RENDER_S): B = measured Session.load + probe render x 10, a lower bound");
+    lines.push("* render not run at full size (estimate over BENCH_MAX_RENDER_S): B = measured Session.load + the estimate, likely a lower bound");
   }
   return lines.join("\n");
 }
