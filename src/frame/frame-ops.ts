@@ -24,14 +24,22 @@ export function deleteFrameFromTree(frame: Frame, replaceWith: ReplaceWith): voi
 
 /** Merges `frame` into its sibling `into`: times, attributes and children. */
 export function combineFrames(frame: Frame, into: Frame): void {
+  mergeFrameInto(frame, into);
+  frame.removeFromParent();
+}
+
+/**
+ * `combineFrames` without detaching `frame` from the parent's list, for callers that rebuild the
+ * list themselves (see `Frame.retainChildren`).
+ */
+export function mergeFrameInto(frame: Frame, into: Frame): void {
   if (frame.parent !== into.parent) throw new Error("combineFrames needs two siblings");
   into.absorbedTime += frame.absorbedTime;
   into.time += frame.time;
   for (const [attribute, time] of frame.attributes) {
     into.attributes.set(attribute, (into.attributes.get(attribute) ?? 0) + time);
   }
-  into.addChildren(frame.children);
-  frame.removeFromParent();
+  into.takeChildrenOf(frame);
   removeFrameFromGroups(frame, false);
 }
 

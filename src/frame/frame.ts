@@ -171,11 +171,41 @@ export class Frame {
 
   addChildren(frames: readonly Frame[], after: Frame | null = null): void {
     const list = [...frames];
-    if (after !== null) {
-      for (let i = list.length - 1; i >= 0; i--) this.addChild(list[i], after);
-    } else {
+    if (after === null) {
       for (const frame of list) this.addChild(frame);
+      return;
     }
+    if (this.isSyntheticLeaf) throw new Error("Cannot add children to a leaf-only frame");
+    for (const frame of list) frame.removeFromParent();
+    for (const frame of list) this.adopt(frame);
+    // One splice for all: inserting one by one is quadratic on wide frames.
+    this.childList.splice(this.childList.indexOf(after) + 1, 0, ...list);
+  }
+
+  /** Moves all of `other`'s children to the end of this frame's children, in order. */
+  takeChildrenOf(other: Frame): void {
+    if (this.isSyntheticLeaf && other.childList.length) throw new Error("Cannot add children to a leaf-only frame");
+    for (const frame of other.childList) {
+      this.adopt(frame);
+      this.childList.push(frame);
+    }
+    other.childList.length = 0;
+  }
+
+  /**
+   * Keeps only `kept` (some of the children, in their order) as children; the others are
+   * detached. One pass, where removing children one at a time would be quadratic.
+   */
+  retainChildren(kept: readonly Frame[]): void {
+    const keep = new Set(kept);
+    for (const frame of this.childList) if (!keep.has(frame)) frame.parent = null;
+    this.childList.length = 0;
+    this.childList.push(...kept);
+  }
+
+  private adopt(frame: Frame): void {
+    frame.parent = this;
+    if (frame.context !== this.context) frame.setContext(this.context);
   }
 
   removeFromParent(): void {

@@ -1,6 +1,8 @@
 import type { Frame } from "../frame/frame.ts";
 import type { TreeShape } from "../frame/build-tree.ts";
-import type { Session } from "../session/session.ts";
+import { Session } from "../session/session.ts";
+import { removeFrames } from "../session/transform.ts";
+import { frameInfoFile } from "../frame/library.ts";
 import { frameInfoAttributes } from "../session/frame-info.ts";
 import {
   aggregateRepeatedCalls,
@@ -13,39 +15,48 @@ import {
 } from "./processors.ts";
 
 /**
- * Runs a processor list over a session's tree. The tree core already builds trees with
- * consecutive `[self]` time merged, and can aggregate repeated calls; when the list starts with
- * those steps (after removals that find nothing to remove in this session), the core does them
- * and only the rest run as functions. The result is the same tree, made without materialising
- * one frame per sample.
+ * Runs a processor list over a session's tree. The tree core builds trees with consecutive
+ * `[self]` time merged, and can aggregate repeated calls; when the list starts with those steps
+ * (after the removal of module-loader and hidden frames), the core does them and only the rest
+ * run as functions, so no frame is made per sample. For an aggregated tree the removals happen
+ * first, on the stacks: a removed frame's callees move to its caller and its own time becomes the
+ * caller's, as replacing the frame by its children does. A timeline keeps every removal as a
+ * processor, since there the order and the separate runs of the removed frames' callees show.
  */
 export function processSession(session: Session, processors: readonly Processor[], options: ProcessorOptions): Frame | null {
   let index = 0;
-  while (
-    (processors[index] === removeImportlib && !hasModuleLoaderFrames(session)) ||
-    (processors[index] === removeTracebackhide && !hasTracebackhideFrames(session))
-  ) {
-    index++;
+  const removals: Array<(frameInfo: string) => boolean> = [];
+  for (; processors[index] === removeImportlib || processors[index] === removeTracebackhide; index++) {
+    removals.push(processors[index] === removeImportlib ? isModuleLoaderFrame : isTracebackhideFrame);
   }
+  const frameInfos = session.samples.frames.frameInfos;
+  const removesSomething = removals.length > 0 && frameInfos.some((info) => removals.some((removes) => removes(info)));
+  const mergesSelf = processors[index] === mergeConsecutiveSelfTime;
+  const aggregates = mergesSelf && processors[index + 1] === aggregateRepeatedCalls;
+
   let shape: TreeShape = "chronological";
-  if (processors[index] === mergeConsecutiveSelfTime) {
-    index++;
-    if (processors[index] === aggregateRepeatedCalls) {
-      shape = "aggregated";
-      index++;
+  let source = session;
+  if (aggregates) {
+    shape = "aggregated";
+    index += 2;
+    if (removesSomething) {
+      const samples = removeFrames(session.samples, (id) => removals.some((removes) => removes(frameInfos[id])));
+      source = new Session(session, samples);
     }
+  } else if (mergesSelf && !removesSomething) {
+    index += 1;
   } else {
     index = 0;
   }
-  let frame = session.rootFrame({ shape });
+  let frame = source.rootFrame({ shape });
   for (const processor of processors.slice(index)) frame = processor(frame, options);
   return frame;
 }
 
-function hasModuleLoaderFrames(session: Session): boolean {
-  return session.samples.frames.identifiers.some((identifier) => isModuleLoaderPath(identifier.split("\x00")[1] ?? null));
+function isModuleLoaderFrame(frameInfo: string): boolean {
+  return isModuleLoaderPath(frameInfoFile(frameInfo) || null);
 }
 
-function hasTracebackhideFrames(session: Session): boolean {
-  return session.samples.frames.frameInfos.some((info) => frameInfoAttributes(info).some((a) => a.startsWith("h")));
+function isTracebackhideFrame(frameInfo: string): boolean {
+  return frameInfoAttributes(frameInfo).includes("h1");
 }

@@ -3,7 +3,7 @@
 // them return null for null. They mirror pyinstrument's processors one for one.
 
 import { SELF_TIME_FRAME_IDENTIFIER } from "../session/frame-info.ts";
-import { combineFrames, deleteFrameFromTree } from "../frame/frame-ops.ts";
+import { deleteFrameFromTree, mergeFrameInto, removeFrameFromGroups } from "../frame/frame-ops.ts";
 import { Frame, FrameGroup } from "../frame/frame.ts";
 import { pythonRegexMatcher } from "../util/pyregex.ts";
 
@@ -51,11 +51,17 @@ export const aggregateRepeatedCalls: Processor = (frame) => {
   while (pending.length) {
     const current = pending.pop()!;
     const byIdentifier = new Map<string, Frame>();
+    const kept: Frame[] = [];
     for (const child of [...current.children]) {
       const aggregate = byIdentifier.get(child.identifier);
-      if (aggregate) combineFrames(child, aggregate);
-      else byIdentifier.set(child.identifier, child);
+      if (aggregate) {
+        mergeFrameInto(child, aggregate);
+      } else {
+        byIdentifier.set(child.identifier, child);
+        kept.push(child);
+      }
     }
+    if (kept.length !== current.children.length) current.retainChildren(kept);
     current.sortChildrenByTime();
     for (const child of current.children) pending.push(child);
   }
@@ -134,9 +140,18 @@ export const removeIrrelevantNodes: Processor = (frame, options) => {
   if (totalTime <= 0) totalTime = 1e-44;
   const threshold = typeof options.filter_threshold === "number" ? options.filter_threshold : 0.01;
   forEachPreOrder(frame, (current) => {
-    for (const child of [...current.children]) {
-      if (child.time / totalTime < threshold) deleteFrameFromTree(child, "nothing");
+    const kept: Frame[] = [];
+    for (const child of current.children) {
+      if (child.time / totalTime < threshold) {
+        // deleteFrameFromTree(child, "nothing"), with the parent's list rebuilt once below.
+        current.absorbedTime += child.time;
+        current.absorbedTime += child.absorbedTime;
+        removeFrameFromGroups(child, true);
+      } else {
+        kept.push(child);
+      }
     }
+    if (kept.length !== current.children.length) current.retainChildren(kept);
   });
   return frame;
 };

@@ -2,14 +2,15 @@ import type { SampleData } from "./samples.ts";
 import { StackTable } from "./stack-table.ts";
 
 /**
- * Removes frames from every stack. A removed frame's callees move up to its caller. Samples taken
- * in removed code itself (a removed frame, or library code it called, with no other code below)
- * are dropped: that time belongs to what was removed.
+ * Removes frames from every stack: a removed frame's callees move up to its caller. The time of
+ * removed code itself goes to the caller as its own time, as pyinstrument's processors replace a
+ * frame by its children; or, given `ownCallee`, it is dropped: then samples in a removed frame,
+ * or in callees it owns with nothing else below (a profiler's own calls into the runtime), go.
  */
 export function removeFrames(
   samples: SampleData,
   isRemoved: (frameId: number) => boolean,
-  isLibrary: (frameId: number) => boolean,
+  ownCallee?: (frameId: number) => boolean,
 ): SampleData {
   const { frames, stacks, sampleStack, sampleWeight } = samples;
   const removedFrame = new Uint8Array(frames.count);
@@ -31,10 +32,10 @@ export function removeFrames(
     const newParent = up === -1 ? -1 : mapped[up];
     if (removedFrame[frame[node]]) {
       mapped[node] = newParent;
-      insideRemoved[node] = 1;
+      insideRemoved[node] = ownCallee ? 1 : 0;
     } else {
       mapped[node] = result.intern(newParent, frame[node]);
-      insideRemoved[node] = up !== -1 && insideRemoved[up] === 1 && isLibrary(frame[node]) ? 1 : 0;
+      insideRemoved[node] = up !== -1 && insideRemoved[up] === 1 && ownCallee!(frame[node]) ? 1 : 0;
     }
   }
   let kept = 0;
