@@ -40,8 +40,10 @@ export function processSession(session: Session, processors: readonly Processor[
     shape = "aggregated";
     index += 2;
     if (removesSomething) {
-      const samples = removeFrames(session.samples, (id) => removals.some((removes) => removes(frameInfos[id])));
-      source = new Session(session, samples);
+      const removed = (info: string) => removals.some((removes) => removes(info));
+      const samples = removeFrames(session.samples, (id) => removed(frameInfos[id]));
+      // pyinstrument trims the stem before removing frames: the stem loses them as well.
+      source = new Session({ ...session, startCallStack: session.startCallStack.filter((info) => !removed(info)) }, samples);
     }
   } else if (mergesSelf && !removesSomething) {
     index += 1;
