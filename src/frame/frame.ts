@@ -203,6 +203,24 @@ export class Frame {
     this.childList.push(...kept);
   }
 
+  /**
+   * Makes `frames` the children, in that order. Current children not among them are detached;
+   * the others come from `releaseChildren()` of another frame.
+   */
+  replaceChildren(frames: readonly Frame[]): void {
+    if (this.isSyntheticLeaf && frames.length) throw new Error("Cannot add children to a leaf-only frame");
+    const keep = new Set(frames);
+    for (const frame of this.childList) if (!keep.has(frame)) frame.parent = null;
+    for (const frame of frames) this.adopt(frame);
+    this.childList.length = 0;
+    this.childList.push(...frames);
+  }
+
+  /** Empties the children list and returns it, for `replaceChildren` of another frame. */
+  releaseChildren(): Frame[] {
+    return this.childList.splice(0, this.childList.length);
+  }
+
   private adopt(frame: Frame): void {
     frame.parent = this;
     if (frame.context !== this.context) frame.setContext(this.context);

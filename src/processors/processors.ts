@@ -22,9 +22,7 @@ export type Processor = (frame: Frame | null, options: ProcessorOptions) => Fram
 /** Frames of the module loaders (Python's importlib, Node's and Deno's), replaced by their children. */
 export const removeImportlib: Processor = (frame) => {
   if (!frame) return null;
-  forEachPostOrder(frame, (child) => {
-    if (child.parent && isModuleLoaderPath(child.filePath)) deleteFrameFromTree(child, "children");
-  });
+  replaceByChildren(frame, (child) => isModuleLoaderPath(child.filePath));
   return frame;
 };
 
@@ -38,11 +36,33 @@ export function isModuleLoaderPath(filePath: string | null): boolean {
 /** Frames marked hidden from tracebacks (`__tracebackhide__`), replaced by their children. */
 export const removeTracebackhide: Processor = (frame) => {
   if (!frame) return null;
-  forEachPostOrder(frame, (child) => {
-    if (child.parent && child.hasTracebackhide) deleteFrameFromTree(child, "children");
-  });
+  replaceByChildren(frame, (child) => child.hasTracebackhide);
   return frame;
 };
+
+/**
+ * `deleteFrameFromTree(frame, "children")` for every descendant that `shouldRemove` picks, deepest
+ * first as pyinstrument's recursion goes, rebuilding each parent's list once rather than splicing
+ * it per removed frame (wide frames made that quadratic).
+ */
+function replaceByChildren(root: Frame, shouldRemove: (frame: Frame) => boolean): void {
+  forEachPostOrder(root, (parent) => {
+    if (!parent.children.some(shouldRemove)) return;
+    const children: Frame[] = [];
+    const removed: Frame[] = [];
+    for (const child of parent.children) {
+      if (shouldRemove(child)) {
+        for (const grandchild of child.releaseChildren()) children.push(grandchild);
+        parent.absorbedTime += child.absorbedTime;
+        removed.push(child);
+      } else {
+        children.push(child);
+      }
+    }
+    parent.replaceChildren(children);
+    for (const child of removed) removeFrameFromGroups(child, true);
+  }, true);
+}
 
 /** Adds up repeated calls along the same path and sorts children by time. */
 export const aggregateRepeatedCalls: Processor = (frame) => {
@@ -105,18 +125,20 @@ export const mergeConsecutiveSelfTime: Processor = (frame) => {
   if (!frame) return null;
   forEachPreOrder(frame, (current) => {
     let previousSelf: Frame | null = null;
-    for (const child of [...current.children]) {
+    const kept: Frame[] = [];
+    for (const child of current.children) {
       if (child.identifier === SELF_TIME_FRAME_IDENTIFIER) {
         if (previousSelf) {
           previousSelf.time += child.time;
-          child.removeFromParent();
-        } else {
-          previousSelf = child;
+          continue;
         }
+        previousSelf = child;
       } else {
         previousSelf = null;
       }
+      kept.push(child);
     }
+    if (kept.length !== current.children.length) current.retainChildren(kept);
   });
   return frame;
 };
@@ -183,7 +205,7 @@ export const removeFirstPyinstrumentFrames: Processor = (frame) => {
  * Visits every descendant of `root` (not the root) children-first, the way pyinstrument's
  * recursive processors do: each frame's children are handled before the frame itself.
  */
-function forEachPostOrder(root: Frame, visit: (frame: Frame) => void): void {
+function forEachPostOrder(root: Frame, visit: (frame: Frame) => void, includeRoot = false): void {
   const stack: Array<{ frame: Frame; children: Frame[]; next: number }> = [
     { frame: root, children: [...root.children], next: 0 },
   ];
@@ -195,7 +217,7 @@ function forEachPostOrder(root: Frame, visit: (frame: Frame) => void): void {
       continue;
     }
     stack.pop();
-    if (stack.length) visit(top.frame);
+    if (stack.length || includeRoot) visit(top.frame);
   }
 }
 
