@@ -23,6 +23,7 @@ import * as wasm from "../src/core/index.ts";
 import type { StackTrie, TreeInput, TreeOutput } from "../src/core/index.ts";
 import { coreMemoryBytes } from "../src/core/wasm.ts";
 import * as ts from "./core-ts.ts";
+import { rng, zipf } from "./random.ts";
 
 function env(name: string): string | undefined {
   const h = globalThis as {
@@ -53,36 +54,6 @@ function runtimeName(): string {
 
 // ---------------------------------------------------------------------------
 // deterministic workload generation
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Zipf(s=1) sampler over 0..n-1 (inverse CDF, binary search). */
-function zipf(n: number): (r: () => number) => number {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1);
-  for (let i = 0; i < n; i++) cdf[i] /= sum;
-  return (r) => {
-    const u = r();
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
 
 const FRAMES = 2000;
 const IDENTIFIERS = 1800;

@@ -23,6 +23,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, write
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { rng, zipf } from "./random.ts";
 
 /** Bump when the generated content changes: the version is part of the file name. */
 export const GENERATOR_VERSION = 1;
@@ -31,36 +32,6 @@ export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "data");
 
 // ---------------------------------------------------------------------------
 // deterministic randomness
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Zipf(s) sampler over 0..n-1 (inverse CDF, binary search). */
-function zipf(n: number, s = 1): (r: () => number) => number {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / Math.pow(i + 1, s);
-  for (let i = 0; i < n; i++) cdf[i] /= sum;
-  return (r) => {
-    const u = r();
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
 
 const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)];

@@ -5,6 +5,7 @@ import type { MergedStacks, Resampled, StackTrie, TreeInput, TreeOutput } from "
 import { coreMemoryBytes } from "../../src/core/wasm.ts";
 import * as ref from "./reference.ts";
 import * as fast from "../../bench/core-ts.ts";
+import { rng } from "../../bench/random.ts";
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -74,18 +75,6 @@ function checkTreeInvariants(t: TreeOutput, label: string): void {
   for (let i = 1; i < t.nodeCount; i++) {
     if (!(t.parent[i] >= 0 && t.parent[i] < i)) assert.unreachable(`${label}: parent[${i}] = ${t.parent[i]}`);
   }
-}
-
-/** Seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function int(r: () => number, n: number): number {

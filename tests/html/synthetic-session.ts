@@ -5,20 +5,9 @@
 import { FrameTable } from "../../src/session/frame-table.ts";
 import { Session } from "../../src/session/session.ts";
 import { StackTable } from "../../src/session/stack-table.ts";
+import { rng as random } from "../../bench/random.ts";
 
 const ROOT = "/home/user/project";
-
-/** mulberry32: a small seeded generator, good enough for test data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function functionInfos(rand: () => number): string[] {
   const infos: string[] = [];
