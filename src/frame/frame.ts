@@ -160,8 +160,7 @@ export class Frame {
   addChild(frame: Frame, after: Frame | null = null): void {
     if (this.isSyntheticLeaf) throw new Error("Cannot add children to a leaf-only frame");
     frame.removeFromParent();
-    frame.parent = this;
-    if (frame.context !== this.context) frame.setContext(this.context);
+    this.adopt(frame);
     if (after === null) {
       this.childList.push(frame);
     } else {

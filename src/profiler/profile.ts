@@ -2,7 +2,7 @@ import process from "node:process";
 import type { Renderer } from "../renderers/base.ts";
 import { ConsoleRenderer } from "../renderers/console.ts";
 import type { Session } from "../session/session.ts";
-import { callerLocation } from "./caller.ts";
+import { callerLocation } from "./start-stack.ts";
 import { type AsyncMode, Profiler, REPORT_FROM_FUNCTION } from "./profiler.ts";
 
 export interface ProfileOptions {
@@ -29,9 +29,9 @@ export function profile(options?: ProfileOptions): <F extends AnyFunction>(fn: F
 export function profile<F extends AnyFunction>(
   fnOrOptions?: F | ProfileOptions,
 ): F | (<G extends AnyFunction>(fn: G) => G) {
-  if (typeof fnOrOptions === "function") return wrap(fnOrOptions, {}, callerLocation(1));
+  if (typeof fnOrOptions === "function") return wrap(fnOrOptions, {}, callerLocation());
   const options = fnOrOptions ?? {};
-  const location = callerLocation(1);
+  const location = callerLocation();
   return <G extends AnyFunction>(fn: G): G => wrap(fn, options, location);
 }
 

@@ -10,8 +10,7 @@ import { writeTextFileAtomic } from "../util/files.ts";
 import { Session } from "../session/session.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
 import { withoutOwnFrames } from "../session/own-frames.ts";
-import { callerLocation } from "./caller.ts";
-import { type CallerFrame, captureCallers, startCallStackOf } from "./start-stack.ts";
+import { callerLocation, type CallerFrame, captureCallers, startCallStackOf } from "./start-stack.ts";
 
 export type AsyncMode = "enabled" | "disabled" | "strict";
 
@@ -76,7 +75,7 @@ export class Profiler {
 
   start(options: InternalStartOptions = {}): void {
     if (this.active) throw new Error("Profiler is already running.");
-    const targetDescription = options.targetDescription ?? `Profile at ${callerLocation(1) ?? "unknown location"}`;
+    const targetDescription = options.targetDescription ?? `Profile at ${callerLocation() ?? "unknown location"}`;
     const sampler = createSampler();
     const startCpu = process.cpuUsage();
     const startTime = Date.now() / 1000;

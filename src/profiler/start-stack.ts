@@ -9,24 +9,26 @@ export interface CallerFrame {
   file: string | null;
 }
 
+interface TraceFrame {
+  name: string;
+  file: string;
+  line: number;
+}
+
 /**
- * The code that called `start()`, outermost first, read from a stack trace (V8's `at name (url)`
- * lines or JavaScriptCore's `name@url`). Only the application's frames are kept: not this
- * profiler's, nor the runtime's.
+ * The current stack trace outside this profiler's own code, innermost first. V8 writes
+ * `at name (url:line:col)` lines, JavaScriptCore `name@url:line:col`; both are read.
  */
-export function captureCallers(): CallerFrame[] {
-  const callers: CallerFrame[] = [];
+function traceOutsideProfiler(): TraceFrame[] {
+  const frames: TraceFrame[] = [];
   for (const line of (new Error().stack ?? "").split("\n")) {
-    const v8 = /^\s*at (?:async )?(?:new )?(?:(.*?) \()?(.+?):\d+:\d+\)?$/.exec(line);
-    const jsc = v8 ? null : /^(.*?)@(.+?):\d+:\d+$/.exec(line);
-    const match = v8 ?? jsc;
+    const v8 = /^\s*at (?:async )?(?:new )?(?:(.*?) \()?(.+?):(\d+):\d+\)?$/.exec(line);
+    const match = v8 ?? /^(.*?)@(.+?):(\d+):\d+$/.exec(line);
     if (!match) continue;
     const file = toPath(match[2]);
-    // Runtime frames are skipped while matching anyway, and stack traces show only some of them.
-    if (isOwnFile(file) || isLibraryPath(file) || !file.includes("/")) continue;
-    callers.push({ name: (match[1] ?? "").split(".").pop() ?? "", file });
+    if (!isOwnFile(file)) frames.push({ name: match[1] ?? "", file, line: Number(match[3]) });
   }
-  return callers.reverse();
+  return frames;
 }
 
 function toPath(location: string): string {
@@ -36,6 +38,23 @@ function toPath(location: string): string {
   } catch {
     return location;
   }
+}
+
+/** `file:line` of the code that called into this profiler, for report descriptions. */
+export function callerLocation(): string | null {
+  const [caller] = traceOutsideProfiler();
+  return caller ? `${caller.file}:${caller.line}` : null;
+}
+
+/**
+ * The code that called `start()`, outermost first. Only the application's frames are kept: the
+ * runtime's are skipped while matching anyway, and stack traces show only some of them.
+ */
+export function captureCallers(): CallerFrame[] {
+  return traceOutsideProfiler()
+    .filter(({ file }) => !isLibraryPath(file) && file.includes("/"))
+    .map(({ name, file }) => ({ name: name.split(".").pop() ?? "", file }))
+    .reverse();
 }
 
 /**
