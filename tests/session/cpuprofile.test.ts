@@ -14,6 +14,7 @@ import type { ImportedSession } from "../../src/session/import/pyisession.ts";
 import type { SampleData } from "../../src/session/samples.ts";
 import { Session } from "../../src/session/session.ts";
 import { UserError } from "../../src/util/files.ts";
+import { readable, readableStacks } from "../support/readable-stacks.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = join(REPO, "tests", "fixtures", "cpuprofile");
@@ -26,19 +27,9 @@ const THREAD = "main:<thread>:0";
 
 type Json = Record<string, unknown>;
 
-/** Frame infos made readable: `name:file:line`, attributes kept after `|`. */
-function readable(frameInfo: string): string {
-  return frameInfo.replaceAll("\x00", ":").replaceAll("\x01", "|");
-}
-
 /** Each sample as [readable stack, weight in µs (rounded)]. */
 function stacksOf(samples: SampleData): [string, number][] {
-  const result: [string, number][] = [];
-  for (let i = 0; i < samples.sampleStack.length; i++) {
-    const path = samples.stacks.path(samples.sampleStack[i]).map((frame) => readable(samples.frames.frameInfos[frame]));
-    result.push([path.join(" > "), Math.round(samples.sampleWeight[i] * 1e6)]);
-  }
-  return result;
+  return readableStacks(samples).map(([stack, seconds]) => [stack, Math.round(seconds * 1e6)]);
 }
 
 /** Each sample's stack and its end time in µs from the first sample, rounded: exact to the µs. */

@@ -14,6 +14,7 @@ import type { ImportedSession } from "../../src/session/import/pyisession.ts";
 import { type OriginalPosition, SourceMapResolver } from "../../src/session/import/source-maps.ts";
 import type { SampleData } from "../../src/session/samples.ts";
 import { Session } from "../../src/session/session.ts";
+import { readable, readableStacks } from "../support/readable-stacks.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = join(REPO, "tests", "fixtures", "sourcemaps");
@@ -117,18 +118,7 @@ function resolve(script: string, [line, column, name]: [number, number, string],
   return resolver.originalPosition(script, line, column, name);
 }
 
-function readable(frameInfo: string): string {
-  return frameInfo.replaceAll("\x00", ":").replaceAll("\x01", "|");
-}
-
-function stacksOf(samples: SampleData): [string, number][] {
-  const result: [string, number][] = [];
-  for (let i = 0; i < samples.sampleStack.length; i++) {
-    const path = samples.stacks.path(samples.sampleStack[i]).map((frame) => readable(samples.frames.frameInfos[frame]));
-    result.push([path.join(" > "), samples.sampleWeight[i]]);
-  }
-  return result;
-}
+const stacksOf = readableStacks;
 
 function callFrameNode(id: number, functionName: string, url: string, lineNumber: number, columnNumber: number, children?: number[]): Json {
   const result: Json = { id, callFrame: { functionName, scriptId: "1", url, lineNumber, columnNumber }, hitCount: 0 };
