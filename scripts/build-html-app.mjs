@@ -34,7 +34,7 @@ const result = await build({
   target: ["es2022", "chrome100", "firefox100", "safari15"],
   minify: process.env.HTML_APP_NO_MINIFY ? false : true,
   legalComments: "none",
-  charset: "utf8",
+  charset: "ascii",
   metafile: true,
   plugins: [nodeBuiltinsStub],
   logLevel: "warning",

@@ -4,7 +4,7 @@
 // fastify) only translate their framework's request and response to these calls.
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { Profiler } from "../profiler/profiler.ts";
+import { Profiler, SHORT_PROFILE } from "../profiler/profiler.ts";
 import type { Renderer } from "../renderers/base.ts";
 import { ConsoleRenderer } from "../renderers/console.ts";
 import { HTMLRenderer } from "../renderers/html/html-renderer.ts";
@@ -224,7 +224,7 @@ function startDetached(profiler: Profiler, targetDescription: string): Promise<v
   return new Promise((resolve, reject) => {
     queueMicrotask(() => {
       try {
-        profiler.start({ targetDescription });
+        profiler.start({ targetDescription, [SHORT_PROFILE]: true });
         resolve();
       } catch (error) {
         reject(error);

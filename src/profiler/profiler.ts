@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { createSampler, type RawProfile, type Sampler } from "../runtime/index.ts";
+import { createRequestSampler, createSampler, type RawProfile, type Sampler } from "../runtime/index.ts";
 import type { Renderer } from "../renderers/base.ts";
 import { ConsoleRenderer, type ConsoleRendererOptions } from "../renderers/console.ts";
 import { HTMLRenderer, type HTMLRendererOptions } from "../renderers/html/html-renderer.ts";
@@ -9,6 +9,7 @@ import { openInBrowser } from "../renderers/html/open.ts";
 import { writeTextFileAtomic } from "../util/files.ts";
 import { Session } from "../session/session.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
+import { SourceMapResolver } from "../session/import/source-maps.ts";
 import { withoutOwnFrames } from "../session/own-frames.ts";
 import { callerLocation, type CallerFrame, captureCallers, startCallStackOf } from "./start-stack.ts";
 
@@ -28,7 +29,9 @@ export interface StartOptions {
 
 /** For wrappers such as `profile()`: the function the caller runs next, where reports start. */
 export const REPORT_FROM_FUNCTION: unique symbol = Symbol("reportFromFunction");
-type InternalStartOptions = StartOptions & { [REPORT_FROM_FUNCTION]?: string };
+/** For the web integrations: one short profile among many, on a sampler that starts at once. */
+export const SHORT_PROFILE: unique symbol = Symbol("shortProfile");
+type InternalStartOptions = StartOptions & { [REPORT_FROM_FUNCTION]?: string; [SHORT_PROFILE]?: boolean };
 
 export type PrintOptions = ConsoleRendererOptions & {
   /** Where to write; default the standard output. */
@@ -76,7 +79,7 @@ export class Profiler {
   start(options: InternalStartOptions = {}): void {
     if (this.active) throw new Error("Profiler is already running.");
     const targetDescription = options.targetDescription ?? `Profile at ${callerLocation() ?? "unknown location"}`;
-    const sampler = createSampler();
+    const sampler = options[SHORT_PROFILE] ? createRequestSampler() : createSampler();
     const startCpu = process.cpuUsage();
     const startTime = Date.now() / 1000;
     const startClock = performance.now();
@@ -202,9 +205,12 @@ export interface ProfileFacts {
   callers?: readonly CallerFrame[];
 }
 
+/** The source maps of this process's scripts, read once: loaded code doesn't change with its files. */
+const loadedScriptMaps = new SourceMapResolver();
+
 /** A session from a runtime's raw profile and what the profiler measured around it. */
 export function sessionFromProfile(raw: RawProfile, facts: ProfileFacts): Session {
-  const imported = importCpuprofile(raw, "profile", { startTime: facts.startTime });
+  const imported = importCpuprofile(raw, "profile", { startTime: facts.startTime, sourceMaps: loadedScriptMaps });
   const samples = withoutOwnFrames(imported.samples);
   const startCallStack = facts.callers ? startCallStackOf(samples, facts.callers) : [];
   return new Session(

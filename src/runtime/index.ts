@@ -2,6 +2,7 @@ import { detectRuntime } from "./detect.ts";
 import type { Session as InspectorSession } from "node:inspector";
 import { connectSession, InspectorSampler } from "./inspector-sampler.ts";
 import type { RawProfile, Sampler } from "./sampler.ts";
+import { consoleProfilesUsable, WarmV8Sampler } from "./warm-v8-sampler.ts";
 import { UserError } from "../util/files.ts";
 
 export { detectRuntime, runtimeDescription, type RuntimeName } from "./detect.ts";
@@ -36,4 +37,13 @@ export function createSampler(): Sampler {
     },
     stopSync: () => null,
   };
+}
+
+/**
+ * A sampler for many short profiles, some side by side, such as one per web request: on V8 these
+ * share a profiler kept warm, so that starting one doesn't stall the thread.
+ */
+export function createRequestSampler(): Sampler {
+  const runtime = detectRuntime();
+  return consoleProfilesUsable(runtime) ? new WarmV8Sampler(runtime) : createSampler();
 }

@@ -56,9 +56,11 @@ export interface CpuprofileImportOptions {
   idleGapFactor?: number;
   /**
    * Map functions in `file://` scripts to their original sources through the scripts' source maps
-   * (inline, named by a sourceMappingURL comment, or a sibling `.map`). Default true.
+   * (inline, named by a sourceMappingURL comment, or a sibling `.map`). Default true. A resolver
+   * given here is used, and its cache kept, across imports: for profiles of the running process,
+   * whose scripts don't change once loaded.
    */
-  sourceMaps?: boolean;
+  sourceMaps?: boolean | SourceMapResolver;
 }
 
 export const DEFAULT_IDLE_GAP_FACTOR = 10;
@@ -155,7 +157,7 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
   const rootStack = rootFrame === null ? -1 : stacks.intern(-1, frames.intern(rootFrame));
   const paths = new Map<string, string>();
   const jsc = !info && looksLikeJsc(table.callFrames, startTime);
-  const sourceMaps = !info && options.sourceMaps !== false ? new SourceMapResolver() : null;
+  const sourceMaps = info || options.sourceMaps === false ? null : options.sourceMaps instanceof SourceMapResolver ? options.sourceMaps : new SourceMapResolver();
   const tree = resolveStacks(table, frames, stacks, rootStack, info, jsc, paths, sourceMaps, source);
 
   const pass = readSamples(samples, timeDeltas, table, tree, rootStack, startTime, source);
@@ -192,6 +194,10 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
 const STACK_GC = -2;
 const STACK_PROGRAM = -3;
 const HISTOGRAM_SIZE = 65536;
+// One histogram serves every import (they run one at a time): a fresh one per import would cost
+// more than reading a short profile, such as a web request's.
+const HISTOGRAM = new Uint32Array(HISTOGRAM_SIZE + 1);
+const HISTOGRAM_FRACTIONAL = new Uint8Array(HISTOGRAM_SIZE + 1);
 /**
  * Samples are read in chunks by one small function: a warm function runs fully optimized code
  * from its next call on, where one long loop would wait for on-stack replacement (slow on a busy
@@ -260,8 +266,8 @@ function readSamples(
   const pass: SamplePass = {
     sampleStack: new Int32Array(n),
     sampleWeight: new Float64Array(n),
-    histogram: new Uint32Array(HISTOGRAM_SIZE + 1),
-    fractional: new Uint8Array(HISTOGRAM_SIZE + 1),
+    histogram: HISTOGRAM.fill(0),
+    fractional: HISTOGRAM_FRACTIONAL.fill(0),
     deferredIndex: new Int32Array(64),
     deferredPrevious: new Int32Array(64),
     deferredCount: 0,

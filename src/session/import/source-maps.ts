@@ -72,7 +72,8 @@ interface ScriptMap {
 
 /**
  * Source maps of the scripts of one profile. Results are cached for the resolver's life: make one
- * per import, so that rebuilt files are read again next time.
+ * per import of a file, so that rebuilt files are read again next time (profiles of the running
+ * process share one: its loaded code stays as it was read).
  */
 export class SourceMapResolver {
   readonly maxBytes: number;

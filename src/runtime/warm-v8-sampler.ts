@@ -1,0 +1,141 @@
+import inspector, { type Session as InspectorSession } from "node:inspector";
+import process from "node:process";
+import type { RuntimeName } from "./detect.ts";
+import { connectSession } from "./inspector-sampler.ts";
+import type { RawProfile, Sampler } from "./sampler.ts";
+
+/**
+ * Short profiles side by side that start in microseconds, for profiling single web requests on
+ * V8 (Node, Deno). Starting V8's CPU profiler logs every piece of compiled code first, a walk of
+ * the whole heap that blocks the thread for 20-200 ms and grows with the application; a profile
+ * started while another one runs in the same profiler skips it. So a "keeper" profile keeps one
+ * profiler running while requests are being profiled, and each request gets a console profile
+ * (`inspector.console.profile(title)`), the protocol's only way to run several profiles in one
+ * profiler. The keeper stops once no request has been profiled for a while.
+ */
+
+/** How long the profiler stays warm after the last short profile ends. */
+const KEEP_WARM_MS = 10_000;
+/** The keeper is restarted when older than this, so its own samples don't pile up. */
+const KEEPER_MAX_AGE_MS = 30_000;
+/** A profile that the runtime never delivers (it should not happen) fails after this. */
+const DELIVERY_TIMEOUT_MS = 30_000;
+
+type ProfileFinished = { params: { title: string; profile: RawProfile } };
+
+class WarmProfiler {
+  private readonly session: InspectorSession;
+  private keeperStartedAt = -1;
+  private running = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly waiting = new Map<string, (profile: RawProfile) => void>();
+
+  constructor(private readonly runtime: RuntimeName, private readonly intervalMicros: number) {
+    this.session = connectSession(runtime);
+    this.session.on("Profiler.consoleProfileFinished", (message: ProfileFinished) => {
+      const deliver = this.waiting.get(message.params.title);
+      if (!deliver) return;
+      this.waiting.delete(message.params.title);
+      deliver(message.params.profile);
+    });
+  }
+
+  begin(title: string): void {
+    clearTimeout(this.idleTimer);
+    if (this.keeperStartedAt < 0) this.startKeeper();
+    inspector.console.profile(title);
+    this.running++;
+    // Restarted while this profile runs, the profiler stays warm: only the keeper's samples go.
+    if (performance.now() - this.keeperStartedAt > KEEPER_MAX_AGE_MS) {
+      this.post("Profiler.stop");
+      this.post("Profiler.start");
+      this.keeperStartedAt = performance.now();
+    }
+  }
+
+  /** Ends a profile and hands it over when it arrives: on Node, before this returns. */
+  end(title: string, deliver: (profile: RawProfile) => void, fail: (error: Error) => void): void {
+    const timer = setTimeout(() => {
+      this.waiting.delete(title);
+      fail(new Error("The runtime did not deliver the profile."));
+    }, DELIVERY_TIMEOUT_MS);
+    (timer as { unref?: () => void }).unref?.();
+    this.waiting.set(title, (profile) => {
+      clearTimeout(timer);
+      deliver(profile);
+    });
+    inspector.console.profileEnd(title);
+    if (--this.running === 0) {
+      this.idleTimer = setTimeout(() => this.stopKeeper(), KEEP_WARM_MS);
+      (this.idleTimer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  private startKeeper(): void {
+    this.post("Profiler.enable");
+    this.post("Profiler.setSamplingInterval", { interval: this.intervalMicros });
+    this.post("Profiler.start");
+    this.keeperStartedAt = performance.now();
+  }
+
+  private stopKeeper(): void {
+    if (this.running > 0 || this.keeperStartedAt < 0) return;
+    this.post("Profiler.stop");
+    this.post("Profiler.disable");
+    this.keeperStartedAt = -1;
+  }
+
+  private post(method: string, params: object = {}): void {
+    this.session.post(method, params, () => {});
+  }
+}
+
+const warmProfilers = new Map<number, WarmProfiler>();
+let nextTitle = 0;
+
+/** A sampler whose profiles run on a warm shared profiler. */
+export class WarmV8Sampler implements Sampler {
+  private title: string | null = null;
+  private warm: WarmProfiler | null = null;
+
+  constructor(readonly runtime: RuntimeName) {}
+
+  start(intervalSeconds: number): void {
+    if (this.title) throw new Error("This sampler is already running.");
+    const micros = Math.max(1, Math.round(intervalSeconds * 1e6));
+    let warm = warmProfilers.get(micros);
+    if (!warm) warmProfilers.set(micros, (warm = new WarmProfiler(this.runtime, micros)));
+    this.title = `pyinstrument-${process.pid}-${++nextTitle}`;
+    this.warm = warm;
+    warm.begin(this.title);
+  }
+
+  stop(): Promise<RawProfile> {
+    return new Promise((resolve, reject) => this.end(resolve, reject));
+  }
+
+  stopSync(): RawProfile | null {
+    if (this.runtime !== "node") return null;
+    let profile: RawProfile | null = null;
+    this.end((raw) => (profile = raw), () => {});
+    if (!profile) throw new Error("The profiler did not answer synchronously.");
+    return profile;
+  }
+
+  private end(deliver: (profile: RawProfile) => void, fail: (error: Error) => void): void {
+    const { warm, title } = this;
+    if (!warm || !title) throw new Error("This sampler is not running.");
+    this.title = null;
+    warm.end(title, deliver, fail);
+  }
+}
+
+/**
+ * Whether console profiles can be used here. Node's own profiler connections (`--cpu-prof`, and
+ * `NODE_V8_COVERAGE` for coverage) print every console profile's events to stderr.
+ */
+export function consoleProfilesUsable(runtime: RuntimeName): boolean {
+  if (runtime === "bun") return false;
+  if (runtime === "node") return !process.execArgv.includes("--cpu-prof") && !process.env.NODE_V8_COVERAGE;
+  return typeof inspector.console?.profile === "function";
+}
