@@ -10,7 +10,7 @@ import { ConsoleRenderer } from "../renderers/console.ts";
 import { HTMLRenderer } from "../renderers/html/html-renderer.ts";
 import { SessionRenderer } from "../renderers/session.ts";
 import { SpeedscopeRenderer } from "../renderers/speedscope.ts";
-import { detectRuntime } from "../runtime/detect.ts";
+import { requestSamplersOverlap } from "../runtime/index.ts";
 import type { Session } from "../session/session.ts";
 import { writeTextFileAtomic } from "../util/files.ts";
 import { pyFixed, pyFloatRepr } from "../util/pyformat.ts";
@@ -377,7 +377,7 @@ function formatValue(value: FormatValue, spec: string): string {
  * Node and Deno give each profiler its own sampler and profile requests side by side.
  */
 class ProfilerLock {
-  readonly exclusive = detectRuntime() === "bun";
+  readonly exclusive = !requestSamplersOverlap();
   private held = false;
   private readonly waiters: Array<() => void> = [];
 

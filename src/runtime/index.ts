@@ -47,3 +47,8 @@ export function createRequestSampler(): Sampler {
   const runtime = detectRuntime();
   return consoleProfilesUsable(runtime) ? new WarmV8Sampler(runtime) : createSampler();
 }
+
+/** Whether request samplers can run side by side; Bun has one process-wide profiler. */
+export function requestSamplersOverlap(): boolean {
+  return detectRuntime() !== "bun";
+}

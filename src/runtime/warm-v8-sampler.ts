@@ -17,7 +17,7 @@ import type { RawProfile, Sampler } from "./sampler.ts";
 /** How long the profiler stays warm after the last short profile ends. */
 const KEEP_WARM_MS = 10_000;
 /** The keeper is restarted when older than this, so its own samples don't pile up. */
-const KEEPER_MAX_AGE_MS = 30_000;
+const KEEPER_MAX_AGE_MS = 5_000;
 /** A profile that the runtime never delivers (it should not happen) fails after this. */
 const DELIVERY_TIMEOUT_MS = 30_000;
 
@@ -29,14 +29,20 @@ class WarmProfiler {
   private running = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly waiting = new Map<string, (profile: RawProfile) => void>();
+  /** Profiles that ended before their sampler stopped: an untitled `console.profileEnd()` ends the latest. */
+  private readonly endedEarly = new Map<string, RawProfile>();
+  private readonly titles = new Set<string>();
 
   constructor(private readonly runtime: RuntimeName, private readonly intervalMicros: number) {
     this.session = connectSession(runtime);
-    this.session.on("Profiler.consoleProfileFinished", (message: ProfileFinished) => {
-      const deliver = this.waiting.get(message.params.title);
-      if (!deliver) return;
-      this.waiting.delete(message.params.title);
-      deliver(message.params.profile);
+    this.session.on("Profiler.consoleProfileFinished", ({ params: { title, profile } }: ProfileFinished) => {
+      const deliver = this.waiting.get(title);
+      if (deliver) {
+        this.waiting.delete(title);
+        deliver(profile);
+      } else if (this.titles.has(title)) {
+        this.endedEarly.set(title, profile);
+      }
     });
   }
 
@@ -44,6 +50,7 @@ class WarmProfiler {
     clearTimeout(this.idleTimer);
     if (this.keeperStartedAt < 0) this.startKeeper();
     inspector.console.profile(title);
+    this.titles.add(title);
     this.running++;
     // Restarted while this profile runs, the profiler stays warm: only the keeper's samples go.
     if (performance.now() - this.keeperStartedAt > KEEPER_MAX_AGE_MS) {
@@ -55,6 +62,16 @@ class WarmProfiler {
 
   /** Ends a profile and hands it over when it arrives: on Node, before this returns. */
   end(title: string, deliver: (profile: RawProfile) => void, fail: (error: Error) => void): void {
+    this.titles.delete(title);
+    if (--this.running === 0) {
+      this.idleTimer = setTimeout(() => this.stopKeeper(), KEEP_WARM_MS);
+      (this.idleTimer as { unref?: () => void }).unref?.();
+    }
+    const early = this.endedEarly.get(title);
+    if (early) {
+      this.endedEarly.delete(title);
+      return deliver(early);
+    }
     const timer = setTimeout(() => {
       this.waiting.delete(title);
       fail(new Error("The runtime did not deliver the profile."));
@@ -65,10 +82,6 @@ class WarmProfiler {
       deliver(profile);
     });
     inspector.console.profileEnd(title);
-    if (--this.running === 0) {
-      this.idleTimer = setTimeout(() => this.stopKeeper(), KEEP_WARM_MS);
-      (this.idleTimer as { unref?: () => void }).unref?.();
-    }
   }
 
   private startKeeper(): void {
