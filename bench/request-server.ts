@@ -1,6 +1,9 @@
 // The server of requests.bench.ts, one process per variant so that the two don't share a
 // thread or JIT state: a small fetch handler on 127.0.0.1, with `withProfiler` when the first
-// argument is "profiled". Prints its URL, then serves until stdin closes.
+// argument is "profiled". Prints its URL; each line on stdin asks for the CPU time so far of the
+// process and of its main thread (µs; the thread's is read from /proc, -1 where there is none);
+// serves until stdin closes.
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { withProfiler } from "../src/integrations/fetch.ts";
 import { serveFetch } from "../tests/fixtures/servers/serve.ts";
@@ -21,8 +24,23 @@ async function app(request: Request): Promise<Response> {
 const profiled = process.argv.includes("profiled");
 const server = await serveFetch(profiled ? withProfiler(app, { enabled: true }) : app);
 process.stdout.write(`${server.url}\n`);
-process.stdin.resume();
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", () => {
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${user + system} ${mainThreadMicros()}\n`);
+});
 process.stdin.on("end", async () => {
   await server.close();
   process.exit(0);
 });
+
+/** The main thread's CPU time, from Linux's per-thread stat (user + system, in clock ticks). */
+function mainThreadMicros(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return -1;
+  }
+}

@@ -1,24 +1,64 @@
-// Load test of the web integration: a small fetch handler served on 127.0.0.1 with and without
-// withProfiler (each in a server process of its own, on the runtime that runs this file), 2,000
-// requests a round, 20 at a time, one in fifty with `?profile`, sent by a Node client in its own
-// process. Rounds alternate between the servers so that drift hits both alike. Reports errors
-// and the p50/p99 latency of the unprofiled requests against the server without the middleware.
-//   node --import tsx bench/requests.bench.ts      (also: deno run -A, bun; ROUNDS=n, REQUESTS=n)
+// Load test of the web integration: a small fetch handler served on 127.0.0.1 without and with
+// withProfiler, each in a server process of its own on the runtime that runs this file, and a
+// Node load client in a third. The client alternates short rounds between the two servers (drift
+// on a shared machine then hits both alike): 20,000 requests each, 20 at a time, one in fifty to
+// the profiled server with `?profile`. Reports errors, the p50/p99 latency of the unprofiled
+// requests against the server without the middleware, and each server's CPU time.
+//   node --import tsx bench/requests.bench.ts      (also: deno run -A, bun; ROUNDS=n, PER_ROUND=n)
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { detectRuntime } from "../src/runtime/detect.ts";
 
-const TOTAL = Number(process.env.REQUESTS ?? 2000);
-const ROUNDS = Number(process.env.ROUNDS ?? 10);
+const ROUNDS = Number(process.env.ROUNDS ?? 40);
+const PER_ROUND = Number(process.env.PER_ROUND ?? 500);
 const CONCURRENCY = 20;
 const PROFILE_EVERY = 50;
-const WARMUP = 500;
+const WARMUP = 1000;
 const CLIENT = fileURLToPath(new URL("./load-client.mjs", import.meta.url));
 const SERVER = fileURLToPath(new URL("./request-server.ts", import.meta.url));
 
-interface Result { plain: number[]; profiled: number[]; errors: number }
-interface Server { url: string; process: ChildProcess }
+interface Round { plain: number[]; profiled: number[]; errors: number }
+
+/** A server process, answering lines: first its URL, then its CPU time when asked. */
+class Server {
+  private lines: string[] = [];
+  private waiter: (() => void) | null = null;
+  private constructor(readonly process: ChildProcess) {
+    let buffered = "";
+    process.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      buffered += chunk;
+      const parts = buffered.split("\n");
+      buffered = parts.pop()!;
+      this.lines.push(...parts);
+      this.waiter?.();
+    });
+  }
+
+  static start(mode: "plain" | "profiled"): Server {
+    const [command, ...args] = runtimeCommand(SERVER);
+    return new Server(spawn(command, [...args, mode], { stdio: ["pipe", "pipe", "inherit"] }));
+  }
+
+  async nextLine(): Promise<string> {
+    while (this.lines.length === 0) {
+      if (this.process.exitCode !== null) throw new Error("a server exited early");
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+    return this.lines.shift()!;
+  }
+
+  /** CPU time so far of the process and of its main thread (-1: unknown), µs. */
+  async cpuMicros(): Promise<[number, number]> {
+    this.process.stdin!.write("cpu\n");
+    const [all, main] = (await this.nextLine()).split(" ").map(Number);
+    return [all, main];
+  }
+
+  stop(): void {
+    this.process.stdin!.end();
+  }
+}
 
 /** The command that runs a TypeScript file on this runtime. */
 function runtimeCommand(file: string): string[] {
@@ -29,24 +69,9 @@ function runtimeCommand(file: string): string[] {
   }
 }
 
-function startServer(mode: "plain" | "profiled"): Promise<Server> {
-  const [command, ...args] = runtimeCommand(SERVER);
-  const child = spawn(command, [...args, mode], { stdio: ["pipe", "pipe", "inherit"] });
+function runClient(baseUrl: string, testUrl: string): Promise<{ base: Round[]; test: Round[] }> {
   return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("\n")) resolve({ url: out.trim(), process: child });
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`the ${mode} server exited with ${code}`)));
-  });
-}
-
-/** One round from a fresh client process. */
-function load(url: string, profileEvery: number): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const args = [CLIENT, url, String(TOTAL), String(CONCURRENCY), String(profileEvery), String(WARMUP)];
+    const args = [CLIENT, baseUrl, testUrl, ...[ROUNDS, PER_ROUND, CONCURRENCY, PROFILE_EVERY, WARMUP].map(String)];
     const client = spawn("node", args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     client.stdout.on("data", (chunk) => (out += chunk));
@@ -65,40 +90,40 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const signed = (percent: number) => `${percent >= 0 ? "+" : ""}${percent.toFixed(1)}%`;
 
 async function main(): Promise<void> {
-  const baseline = await startServer("plain");
-  const profiledServer = await startServer("profiled");
-  const base: Result[] = [];
-  const prof: Result[] = [];
+  const baseline = Server.start("plain");
+  const profiled = Server.start("profiled");
   try {
-    for (let r = 0; r < ROUNDS; r++) {
-      base.push(await load(baseline.url, 0));
-      prof.push(await load(profiledServer.url, PROFILE_EVERY));
-    }
+    const [baseUrl, testUrl] = [await baseline.nextLine(), await profiled.nextLine()];
+    const cpuBefore = [await baseline.cpuMicros(), await profiled.cpuMicros()];
+    const { base, test } = await runClient(baseUrl, testUrl);
+    const cpuAfter = [await baseline.cpuMicros(), await profiled.cpuMicros()];
+    const b = base.flatMap((r) => r.plain);
+    const p = test.flatMap((r) => r.plain);
+    const q = test.flatMap((r) => r.profiled);
+    const errors = (rounds: Round[]) => rounds.reduce((n, r) => n + r.errors, 0);
+    const line = (name: string, values: number[]) => `${name.padEnd(34)} p50 ${fmt(pct(values, 50)).padStart(10)}  p99 ${fmt(pct(values, 99)).padStart(10)}  (n=${values.length})`;
+    const requests = ROUNDS * PER_ROUND + WARMUP;
+    const cpuPerRequest = (server: number, thread: number) => (cpuAfter[server][thread] - cpuBefore[server][thread]) / requests;
+    const cpuLine = (what: string, thread: number) => {
+      const [without, withMiddleware] = [cpuPerRequest(0, thread), cpuPerRequest(1, thread)];
+      return `${what}: ${without.toFixed(0)} µs without, ${withMiddleware.toFixed(0)} µs with the middleware (${signed((withMiddleware / without - 1) * 100)})`;
+    };
+    console.log(`${detectRuntime()}: ${ROUNDS} alternating rounds of ${PER_ROUND} requests per server, ${CONCURRENCY} at a time, 1 in ${PROFILE_EVERY} with ?profile`);
+    console.log(line("without middleware", b));
+    console.log(line("with middleware, unprofiled", p));
+    console.log(line("with middleware, ?profile", q));
+    console.log(`unprofiled vs baseline: p50 ${signed((pct(p, 50) / pct(b, 50) - 1) * 100)}, p99 ${signed((pct(p, 99) / pct(b, 99) - 1) * 100)}  (goal: within 5%)`);
+    // Paired rounds show how far apart two rounds fall on this machine.
+    const ratios = base.map((round, i) => (pct(test[i].plain, 50) / pct(round.plain, 50) - 1) * 100).sort((x, y) => x - y);
+    const quartile = (k: number) => signed(ratios[Math.floor((k / 4) * (ratios.length - 1))]);
+    console.log(`per-round p50 differences: quartiles ${quartile(1)} / ${quartile(2)} / ${quartile(3)}`);
+    console.log(cpuLine("server CPU per request", 0));
+    if (cpuBefore[0][1] >= 0) console.log(cpuLine("of which the main thread", 1));
+    console.log(`errors: baseline ${errors(base)}, with middleware ${errors(test)}  (goal: 0)`);
   } finally {
-    for (const server of [baseline, profiledServer]) {
-      server.process.removeAllListeners("exit");
-      server.process.stdin!.end();
-    }
+    baseline.stop();
+    profiled.stop();
   }
-  const merge = (results: Result[]) => ({
-    plain: results.flatMap((r) => r.plain),
-    profiled: results.flatMap((r) => r.profiled),
-    errors: results.reduce((n, r) => n + r.errors, 0),
-  });
-  const b = merge(base);
-  const p = merge(prof);
-  const line = (name: string, values: number[]) => `${name.padEnd(34)} p50 ${fmt(pct(values, 50)).padStart(10)}  p99 ${fmt(pct(values, 99)).padStart(10)}  (n=${values.length})`;
-  console.log(`${detectRuntime()}: ${ROUNDS} rounds x ${TOTAL} requests, ${CONCURRENCY} at a time, 1 in ${PROFILE_EVERY} with ?profile`);
-  console.log(line("without middleware", b.plain));
-  console.log(line("with middleware, unprofiled", p.plain));
-  console.log(line("with middleware, ?profile", p.profiled));
-  const d50 = (pct(p.plain, 50) / pct(b.plain, 50) - 1) * 100;
-  const d99 = (pct(p.plain, 99) / pct(b.plain, 99) - 1) * 100;
-  // Each round's own p50 ratio shows how far apart two identical rounds fall on this machine.
-  const ratios = base.map((round, i) => (pct(prof[i].plain, 50) / pct(round.plain, 50) - 1) * 100).sort((x, y) => x - y);
-  console.log(`unprofiled vs baseline: p50 ${signed(d50)}, p99 ${signed(d99)}  (goal: within 5%)`);
-  console.log(`per-round p50 differences: ${ratios.map(signed).join(" ")}`);
-  console.log(`errors: baseline ${b.errors}, with middleware ${p.errors}  (goal: 0)`);
 }
 
 await main();

@@ -374,7 +374,7 @@ function formatValue(value: FormatValue, spec: string): string {
 /**
  * Bun has one process-wide CPU profiler, so there one request at a time is profiled: `?profile`
  * requests wait their turn, requests only being saved are served unprofiled while it's taken.
- * Node and Deno give each profiler its own sampler and profile requests side by side.
+ * Node and Deno profile requests side by side, on one warm profiler (see runtime/warm-v8-sampler.ts).
  */
 class ProfilerLock {
   readonly exclusive = !requestSamplersOverlap();
