@@ -28,14 +28,26 @@ export function treeInputOf(samples: SampleData): core.TreeInput {
 }
 
 /**
- * Builds the frame tree of a session with the tree core, as pyinstrument's `root_frame()`.
- *
- * `minTime` > 0 leaves out nodes of less time (and so their descendants), adding their time to
- * their parent's `absorbedTime`, as `removeIrrelevantNodes` would delete them. A long profile's
- * aggregated tree has hundreds of thousands of nodes, nearly all tiny: making a Frame for each
- * costs far more than the core's work, so views that filter anyway (the HTML report) skip them.
+ * Nodes that the processors' `removeIrrelevantNodes` will delete anyway, left out of the tree
+ * so that no Frame is made for them: a long profile has millions of nodes, nearly all tiny, and
+ * making those Frames costs far more than the core's work.
  */
-export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boolean, minTime = 0): Frame | null {
+export interface TreePruning {
+  /** Nodes of less time lose their subtrees. */
+  minTime: number;
+  /**
+   * Without this, a node of less time is left out with its subtree, its time added to its
+   * parent's `absorbedTime`, as `removeIrrelevantNodes` does (for trees no processor reshapes
+   * before that). With it, for a timeline that processors still reshape first, the node stays, as
+   * a leaf with its own time, so that it keeps `[self]` frames around it apart as before and is
+   * deleted by `removeIrrelevantNodes` with the same arithmetic; nodes whose identifier
+   * `isReshaped` (replaced by their children, which may then merge) keep their subtrees.
+   */
+  keepNodes?: { isReshaped: (identifierId: number) => boolean };
+}
+
+/** Builds the frame tree of a session with the tree core, as pyinstrument's `root_frame()`. */
+export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boolean, pruning?: TreePruning): Frame | null {
   const { frames, sampleStack } = session.samples;
   if (sampleStack.length === 0) return null;
   const input = treeInputOf(session.samples);
@@ -45,14 +57,23 @@ export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boo
   let root = new Frame(DUMMY_ROOT_FRAME_IDENTIFIER, tree.time[0], session);
   nodes[0] = root;
   const identifiers = frames.identifiers;
+  const minTime = pruning?.minTime ?? 0;
+  const keepNodes = pruning?.keepNodes;
+  // With `keepNodes`: nodes kept as leaves, whose descendants are left out.
+  const leafOnly = keepNodes ? new Uint8Array(tree.nodeCount) : null;
   for (let i = 1; i < tree.nodeCount; i++) {
-    const parent = nodes[tree.parent[i]];
-    if (parent === undefined) continue;
+    const parentIndex = tree.parent[i];
+    const parent = nodes[parentIndex];
+    if (parent === undefined || (leafOnly !== null && leafOnly[parentIndex] === 1)) continue;
+    const identifier = tree.identifier[i];
     if (tree.time[i] < minTime) {
-      parent.absorbedTime += tree.time[i];
-      continue;
+      if (!keepNodes) {
+        parent.absorbedTime += tree.time[i];
+        continue;
+      }
+      if (!keepNodes.isReshaped(identifier)) leafOnly![i] = 1;
     }
-    const frame = new Frame(identifiers[tree.identifier[i]], tree.time[i]);
+    const frame = new Frame(identifiers[identifier], tree.time[i]);
     parent.appendBuiltChild(frame);
     nodes[i] = frame;
   }

@@ -1,5 +1,5 @@
 import { SELF_TIME_FRAME_IDENTIFIER } from "../session/frame-info.ts";
-import { Frame } from "./frame.ts";
+import { Frame, FrameGroup } from "./frame.ts";
 
 export type ReplaceWith = "children" | "self_time" | "nothing";
 
@@ -45,10 +45,11 @@ export function mergeFrameInto(frame: Frame, into: Frame): void {
 
 /** Keeps groups from holding frames that left the tree; a group left with one frame dissolves. */
 export function removeFrameFromGroups(frame: Frame, recursive: boolean): void {
+  if (!FrameGroup.anyFrameGrouped) return;
   const pending = [frame];
   while (pending.length) {
     const current = pending.pop()!;
-    if (recursive) pending.push(...current.children);
+    if (recursive) for (const child of current.children) pending.push(child);
     const group = current.group;
     if (group) {
       group.removeFrame(current);

@@ -24,17 +24,22 @@ export class Frame {
   time = 0;
   /** Time of descendants that processors deleted and merged into this frame. */
   absorbedTime = 0;
-  /** Attribute string (marker + value) -> seconds it was observed. */
-  attributes: Map<string, number> = new Map();
   private context: FrameContext | null;
-  private readonly parts: string[];
+  // Made on first use: timelines of long profiles have a frame per run of samples, most never printed.
+  private attributeTimes: Map<string, number> | null = null;
+  private identifierParts: string[] | null = null;
   private readonly childList: Frame[] = [];
 
   constructor(identifierOrFrameInfo = "", time = 0, context: FrameContext | null = null) {
     this.identifier = frameInfoIdentifier(identifierOrFrameInfo);
-    this.parts = this.identifier.split(IDENTIFIER_SEP);
     this.context = context;
-    this.recordTime(identifierOrFrameInfo, time);
+    if (identifierOrFrameInfo === this.identifier) this.time += time;
+    else this.recordTime(identifierOrFrameInfo, time);
+  }
+
+  /** Attribute string (marker + value) -> seconds it was observed. */
+  get attributes(): Map<string, number> {
+    return (this.attributeTimes ??= new Map());
   }
 
   /** Adds `time` to this frame and to each attribute the frame info carries. */
@@ -49,12 +54,21 @@ export class Frame {
     return this.childList;
   }
 
+  private get parts(): string[] {
+    return (this.identifierParts ??= this.identifier.split(IDENTIFIER_SEP));
+  }
+
   get function(): string {
     return this.parts[0];
   }
 
   get filePath(): string | null {
-    return this.parts.length > 1 ? this.parts[1] : null;
+    if (this.identifierParts) return this.identifierParts.length > 1 ? this.identifierParts[1] : null;
+    // Without splitting: processors ask every frame of a timeline for its file.
+    const first = this.identifier.indexOf(IDENTIFIER_SEP);
+    if (first === -1) return null;
+    const second = this.identifier.indexOf(IDENTIFIER_SEP, first + 1);
+    return this.identifier.slice(first + 1, second === -1 ? undefined : second);
   }
 
   get lineNo(): number | null {
@@ -124,7 +138,7 @@ export class Frame {
   attributeValue(marker: string): string | null {
     let best: string | null = null;
     let bestTime = -Infinity;
-    for (const [attribute, time] of this.attributes) {
+    for (const [attribute, time] of this.attributeTimes ?? []) {
       if (attribute.startsWith(marker) && time > bestTime) {
         best = attribute;
         bestTime = time;
@@ -287,15 +301,25 @@ export class FrameGroup {
     return this.frameList;
   }
 
+  /**
+   * Whether any frame of any tree is in a group: if not, walks that only undo grouping can be
+   * skipped (timelines, which are never grouped, remove most of their frames).
+   */
+  static get anyFrameGrouped(): boolean {
+    return groupedFrameCount > 0;
+  }
+
   addFrame(frame: Frame): void {
     if (frame.group) frame.group.removeFrame(frame);
     this.frameList.push(frame);
     frame.group = this;
+    groupedFrameCount++;
   }
 
   removeFrame(frame: Frame): void {
     this.frameList.splice(this.frameList.indexOf(frame), 1);
     frame.group = null;
+    groupedFrameCount--;
   }
 
   /** Frames of the group that call a frame outside it. */
@@ -306,6 +330,8 @@ export class FrameGroup {
     return this.exitFrameCache;
   }
 }
+
+let groupedFrameCount = 0;
 
 function newGroupId(): string {
   return typeof globalThis.crypto?.randomUUID === "function" ? globalThis.crypto.randomUUID() : `group-${++groupCounter}`;

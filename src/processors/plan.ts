@@ -1,5 +1,5 @@
 import type { Frame } from "../frame/frame.ts";
-import type { TreeShape } from "../frame/build-tree.ts";
+import type { TreePruning, TreeShape } from "../frame/build-tree.ts";
 import { Session } from "../session/session.ts";
 import { removeFrames } from "../session/transform.ts";
 import { frameInfoFile } from "../frame/library.ts";
@@ -11,6 +11,7 @@ import {
   type Processor,
   type ProcessorOptions,
   removeImportlib,
+  removeIrrelevantNodes,
   removeTracebackhide,
 } from "./processors.ts";
 
@@ -50,9 +51,38 @@ export function processSession(session: Session, processors: readonly Processor[
   } else {
     index = 0;
   }
-  let frame = source.rootFrame({ shape });
+  const pruning = shape === "chronological" ? timelinePruning(source, processors.slice(index), options) : undefined;
+  let frame = source.rootFrame({ shape, pruning });
   for (const processor of processors.slice(index)) frame = processor(frame, options);
   return frame;
+}
+
+/**
+ * What a timeline can leave out of its tree: when the processors reach `removeIrrelevantNodes`
+ * after only removals and `[self]` merging, nodes under its threshold go at that step whatever
+ * came before, so their subtrees need no Frames (see `TreePruning`). The threshold is taken a
+ * hair low, so that float rounding of the root's time never leaves out a node kept at the edge.
+ */
+function timelinePruning(session: Session, processors: readonly Processor[], options: ProcessorOptions): TreePruning | undefined {
+  const reshapes: Array<(frameInfo: string) => boolean> = [];
+  for (const processor of processors) {
+    if (processor === removeImportlib) reshapes.push(isModuleLoaderFrame);
+    else if (processor === removeTracebackhide) reshapes.push(isTracebackhideFrame);
+    else if (processor === removeIrrelevantNodes) break;
+    else if (processor !== mergeConsecutiveSelfTime) return undefined;
+  }
+  if (!processors.includes(removeIrrelevantNodes)) return undefined;
+  const threshold = typeof options.filter_threshold === "number" ? options.filter_threshold : 0.01;
+  if (!(threshold > 0 && threshold < 0.5)) return undefined;
+  let total = 0;
+  for (const weight of session.samples.sampleWeight) total += weight;
+  // Identifiers any of whose frame infos a removal would take out.
+  const { frames } = session.samples;
+  const reshaped = new Uint8Array(frames.identifiers.length);
+  for (let id = 0; id < frames.count; id++) {
+    if (reshapes.some((removes) => removes(frames.frameInfos[id]))) reshaped[frames.identifierIdOf(id)] = 1;
+  }
+  return { minTime: threshold * total * (1 - 1e-9), keepNodes: { isReshaped: (identifier) => reshaped[identifier] === 1 } };
 }
 
 function isModuleLoaderFrame(frameInfo: string): boolean {

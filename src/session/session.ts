@@ -1,5 +1,5 @@
 import * as core from "../core/index.ts";
-import { buildFrameTree, type TreeShape } from "../frame/build-tree.ts";
+import { buildFrameTree, type TreePruning, type TreeShape } from "../frame/build-tree.ts";
 import type { Frame, FrameContext } from "../frame/frame.ts";
 import { FrameTable } from "./frame-table.ts";
 import type { SampleData } from "./samples.ts";
@@ -36,6 +36,8 @@ export interface RootFrameOptions {
   trimStem?: boolean;
   /** `aggregated` adds up repeated calls (as the text report shows them); default `chronological`. */
   shape?: TreeShape;
+  /** Nodes to leave out because processors will delete them (see `TreePruning`). */
+  pruning?: TreePruning;
 }
 
 /** The data collected by one profile: metadata plus the samples, kept compact. */
@@ -154,7 +156,7 @@ export class Session implements SessionMetadata, FrameContext {
 
   /** The call tree of this session, or null if it has no samples. */
   rootFrame(options: RootFrameOptions = {}): Frame | null {
-    return buildFrameTree(this, options.shape ?? "chronological", options.trimStem ?? true);
+    return buildFrameTree(this, options.shape ?? "chronological", options.trimStem ?? true, options.pruning);
   }
 
   /** A path relative to the `sysPath` entry that gives the fewest components. */

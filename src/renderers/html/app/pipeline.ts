@@ -130,7 +130,7 @@ function aggregatedRoot(session: Session, settings: Settings, grouping: boolean)
   let total = 0;
   const weights = session.samples.sampleWeight;
   for (let i = 0; i < weights.length; i++) total += weights[i];
-  let frame = buildFrameTree(session, "aggregated", true, settings.threshold > 0 ? settings.threshold * total * (1 - 1e-9) : 0);
+  let frame = buildFrameTree(session, "aggregated", true, { minTime: settings.threshold > 0 ? settings.threshold * total * (1 - 1e-9) : 0 });
   for (const processor of rest) frame = processor(frame, options);
   return frame;
 }
