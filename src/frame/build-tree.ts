@@ -46,6 +46,18 @@ export interface TreePruning {
   keepNodes?: { isReshaped: (identifierId: number) => boolean };
 }
 
+/**
+ * The time under which `removeIrrelevantNodes` (with this threshold, a fraction of the total)
+ * deletes a node, taken a hair low: float rounding of the root's time must never leave out a
+ * node that the processor would keep at the edge.
+ */
+export function thresholdTime(samples: SampleData, threshold: number): number {
+  let total = 0;
+  const weights = samples.sampleWeight;
+  for (let i = 0; i < weights.length; i++) total += weights[i];
+  return threshold * total * (1 - 1e-9);
+}
+
 /** Builds the frame tree of a session with the tree core, as pyinstrument's `root_frame()`. */
 export function buildFrameTree(session: Session, shape: TreeShape, trimStem: boolean, pruning?: TreePruning): Frame | null {
   const { frames, sampleStack } = session.samples;

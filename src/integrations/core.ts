@@ -14,6 +14,7 @@ import { requestSamplersOverlap } from "../runtime/index.ts";
 import type { Session } from "../session/session.ts";
 import { writeTextFileAtomic } from "../util/files.ts";
 import { pyFixed, pyFloatRepr } from "../util/pyformat.ts";
+import { unrefTimer } from "../util/timers.ts";
 
 export type RendererName = "html" | "speedscope" | "session" | "text";
 
@@ -400,7 +401,7 @@ class ProfilerLock {
         if (index !== -1) this.waiters.splice(index, 1);
         resolve(null);
       }, timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
+      unrefTimer(timer);
       this.waiters.push(waiter);
     });
   }

@@ -1,5 +1,5 @@
 import type { Frame } from "../frame/frame.ts";
-import type { TreePruning, TreeShape } from "../frame/build-tree.ts";
+import { thresholdTime, type TreePruning, type TreeShape } from "../frame/build-tree.ts";
 import { Session } from "../session/session.ts";
 import { removeFrames } from "../session/transform.ts";
 import { frameInfoFile } from "../frame/library.ts";
@@ -27,9 +27,7 @@ import {
 export function processSession(session: Session, processors: readonly Processor[], options: ProcessorOptions): Frame | null {
   let index = 0;
   const removals: Array<(frameInfo: string) => boolean> = [];
-  for (; processors[index] === removeImportlib || processors[index] === removeTracebackhide; index++) {
-    removals.push(processors[index] === removeImportlib ? isModuleLoaderFrame : isTracebackhideFrame);
-  }
+  for (let removes = removalOf(processors[index]); removes; removes = removalOf(processors[++index])) removals.push(removes);
   const frameInfos = session.samples.frames.frameInfos;
   const removesSomething = removals.length > 0 && frameInfos.some((info) => removals.some((removes) => removes(info)));
   const mergesSelf = processors[index] === mergeConsecutiveSelfTime;
@@ -60,29 +58,33 @@ export function processSession(session: Session, processors: readonly Processor[
 /**
  * What a timeline can leave out of its tree: when the processors reach `removeIrrelevantNodes`
  * after only removals and `[self]` merging, nodes under its threshold go at that step whatever
- * came before, so their subtrees need no Frames (see `TreePruning`). The threshold is taken a
- * hair low, so that float rounding of the root's time never leaves out a node kept at the edge.
+ * came before, so their subtrees need no Frames (see `TreePruning`).
  */
 function timelinePruning(session: Session, processors: readonly Processor[], options: ProcessorOptions): TreePruning | undefined {
   const reshapes: Array<(frameInfo: string) => boolean> = [];
   for (const processor of processors) {
-    if (processor === removeImportlib) reshapes.push(isModuleLoaderFrame);
-    else if (processor === removeTracebackhide) reshapes.push(isTracebackhideFrame);
+    const removes = removalOf(processor);
+    if (removes) reshapes.push(removes);
     else if (processor === removeIrrelevantNodes) break;
     else if (processor !== mergeConsecutiveSelfTime) return undefined;
   }
   if (!processors.includes(removeIrrelevantNodes)) return undefined;
   const threshold = typeof options.filter_threshold === "number" ? options.filter_threshold : 0.01;
   if (!(threshold > 0 && threshold < 0.5)) return undefined;
-  let total = 0;
-  for (const weight of session.samples.sampleWeight) total += weight;
   // Identifiers any of whose frame infos a removal would take out.
   const { frames } = session.samples;
   const reshaped = new Uint8Array(frames.identifiers.length);
   for (let id = 0; id < frames.count; id++) {
     if (reshapes.some((removes) => removes(frames.frameInfos[id]))) reshaped[frames.identifierIdOf(id)] = 1;
   }
-  return { minTime: threshold * total * (1 - 1e-9), keepNodes: { isReshaped: (identifier) => reshaped[identifier] === 1 } };
+  return { minTime: thresholdTime(session.samples, threshold), keepNodes: { isReshaped: (identifier) => reshaped[identifier] === 1 } };
+}
+
+/** Which frames a removal processor takes out, by frame info; undefined for other processors. */
+function removalOf(processor: Processor | undefined): ((frameInfo: string) => boolean) | undefined {
+  if (processor === removeImportlib) return isModuleLoaderFrame;
+  if (processor === removeTracebackhide) return isTracebackhideFrame;
+  return undefined;
 }
 
 function isModuleLoaderFrame(frameInfo: string): boolean {

@@ -3,6 +3,7 @@ import process from "node:process";
 import type { RuntimeName } from "./detect.ts";
 import { connectSession } from "./inspector-sampler.ts";
 import type { RawProfile, Sampler } from "./sampler.ts";
+import { unrefTimer } from "../util/timers.ts";
 
 /**
  * Short profiles side by side that start in microseconds, for profiling single web requests on
@@ -65,7 +66,7 @@ class WarmProfiler {
     this.titles.delete(title);
     if (--this.running === 0) {
       this.idleTimer = setTimeout(() => this.stopKeeper(), KEEP_WARM_MS);
-      (this.idleTimer as { unref?: () => void }).unref?.();
+      unrefTimer(this.idleTimer);
     }
     const early = this.endedEarly.get(title);
     if (early) {
@@ -76,7 +77,7 @@ class WarmProfiler {
       this.waiting.delete(title);
       fail(new Error("The runtime did not deliver the profile."));
     }, DELIVERY_TIMEOUT_MS);
-    (timer as { unref?: () => void }).unref?.();
+    unrefTimer(timer);
     this.waiting.set(title, (profile) => {
       clearTimeout(timer);
       deliver(profile);

@@ -1,6 +1,6 @@
 // The processor pipelines of the page's views: the text report's processors, in the order
 // pyinstrument's own page runs them, over trees the tree core builds from the session.
-import { buildFrameTree } from "../../../frame/build-tree.ts";
+import { buildFrameTree, thresholdTime } from "../../../frame/build-tree.ts";
 import type { Frame } from "../../../frame/frame.ts";
 import { processSession } from "../../../processors/plan.ts";
 import {
@@ -127,10 +127,8 @@ function aggregatedRoot(session: Session, settings: Settings, grouping: boolean)
     // Hidden frames must go before calls are added up: the general pipeline, Frame by Frame.
     return processSession(session, [removeTracebackhide, mergeConsecutiveSelfTime, aggregateRepeatedCalls, ...rest], options);
   }
-  let total = 0;
-  const weights = session.samples.sampleWeight;
-  for (let i = 0; i < weights.length; i++) total += weights[i];
-  let frame = buildFrameTree(session, "aggregated", true, { minTime: settings.threshold > 0 ? settings.threshold * total * (1 - 1e-9) : 0 });
+  const minTime = settings.threshold > 0 ? thresholdTime(session.samples, settings.threshold) : 0;
+  let frame = buildFrameTree(session, "aggregated", true, { minTime });
   for (const processor of rest) frame = processor(frame, options);
   return frame;
 }
