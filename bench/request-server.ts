@@ -1,28 +1,24 @@
 // The server of requests.bench.ts, one process per variant so that the two don't share a
 // thread or JIT state: a small fetch handler on 127.0.0.1, with `withProfiler` when the first
-// argument is "profiled". Prints its URL; each line on stdin asks for the CPU time so far of the
-// process and of its main thread (µs; the thread's is read from /proc, -1 where there is none);
-// serves until stdin closes.
+// argument is "profiled"; the second is how many iterations of work each request does. Prints
+// its URL; each line on stdin asks for the CPU time so far of the process and of its main thread
+// (µs; the thread's is read from /proc, -1 where there is none); serves until stdin closes.
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { withProfiler } from "../src/integrations/fetch.ts";
 import { serveFetch } from "../tests/fixtures/servers/serve.ts";
+import { work } from "./work.ts";
 
-function work(ms: number): number {
-  const end = performance.now() + ms;
-  let x = 0;
-  while (performance.now() < end) x += Math.sqrt(x + 1);
-  return x;
-}
+const [mode, iterationsArgument] = process.argv.slice(2);
+const iterations = Number(iterationsArgument);
 
 async function app(request: Request): Promise<Response> {
   const url = new URL(request.url);
-  work(0.2);
-  return new Response(JSON.stringify({ path: url.pathname, ok: true }), { headers: { "content-type": "application/json" } });
+  const result = work(iterations);
+  return new Response(JSON.stringify({ path: url.pathname, ok: true, result }), { headers: { "content-type": "application/json" } });
 }
 
-const profiled = process.argv.includes("profiled");
-const server = await serveFetch(profiled ? withProfiler(app, { enabled: true }) : app);
+const server = await serveFetch(mode === "profiled" ? withProfiler(app, { enabled: true }) : app);
 process.stdout.write(`${server.url}\n`);
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", () => {

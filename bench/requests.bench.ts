@@ -1,20 +1,24 @@
-// Load test of the web integration: a small fetch handler served on 127.0.0.1 without and with
-// withProfiler, each in a server process of its own on the runtime that runs this file, and a
-// Node load client in a third. The client alternates short rounds between the two servers (drift
-// on a shared machine then hits both alike): 20,000 requests each, 20 at a time, one in fifty to
-// the profiled server with `?profile`. Reports errors, the p50/p99 latency of the unprofiled
-// requests against the server without the middleware, and each server's CPU time.
-//   node --import tsx bench/requests.bench.ts      (also: deno run -A, bun; ROUNDS=n, PER_ROUND=n)
+// Load test of the web integration: a small fetch handler (WORK_MS of computation, 0.2 by
+// default) served on 127.0.0.1 without and with withProfiler, each in a server process of its
+// own on the runtime that runs this file, and a Node load client in a third. The client
+// alternates short rounds between the two servers (drift on a shared machine then hits both
+// alike): 20,000 requests each, 20 at a time, one in fifty to the profiled server with
+// `?profile`. Reports errors, the p50/p99 latency of the unprofiled requests against the server
+// without the middleware, and each server's CPU time.
+//   node --import tsx bench/requests.bench.ts
+//   (also: deno run -A, bun; ROUNDS=n, PER_ROUND=n, PROFILE_EVERY=n (0: none), WORK_MS=ms)
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { detectRuntime } from "../src/runtime/detect.ts";
+import { iterationsFor } from "./work.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const PER_ROUND = Number(process.env.PER_ROUND ?? 500);
 const CONCURRENCY = 20;
-const PROFILE_EVERY = 50;
+const PROFILE_EVERY = Number(process.env.PROFILE_EVERY ?? 50);
 const WARMUP = 1000;
+const WORK_MS = Number(process.env.WORK_MS ?? 0.2);
 const CLIENT = fileURLToPath(new URL("./load-client.mjs", import.meta.url));
 const SERVER = fileURLToPath(new URL("./request-server.ts", import.meta.url));
 
@@ -35,9 +39,9 @@ class Server {
     });
   }
 
-  static start(mode: "plain" | "profiled"): Server {
+  static start(mode: "plain" | "profiled", iterations: number): Server {
     const [command, ...args] = runtimeCommand(SERVER);
-    return new Server(spawn(command, [...args, mode], { stdio: ["pipe", "pipe", "inherit"] }));
+    return new Server(spawn(command, [...args, mode, String(iterations)], { stdio: ["pipe", "pipe", "inherit"] }));
   }
 
   async nextLine(): Promise<string> {
@@ -90,8 +94,10 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const signed = (percent: number) => `${percent >= 0 ? "+" : ""}${percent.toFixed(1)}%`;
 
 async function main(): Promise<void> {
-  const baseline = Server.start("plain");
-  const profiled = Server.start("profiled");
+  // Both servers do the same work per request, measured once here.
+  const iterations = iterationsFor(WORK_MS);
+  const baseline = Server.start("plain", iterations);
+  const profiled = Server.start("profiled", iterations);
   try {
     const [baseUrl, testUrl] = [await baseline.nextLine(), await profiled.nextLine()];
     const cpuBefore = [await baseline.cpuMicros(), await profiled.cpuMicros()];
@@ -108,7 +114,8 @@ async function main(): Promise<void> {
       const [without, withMiddleware] = [cpuPerRequest(0, thread), cpuPerRequest(1, thread)];
       return `${what}: ${without.toFixed(0)} µs without, ${withMiddleware.toFixed(0)} µs with the middleware (${signed((withMiddleware / without - 1) * 100)})`;
     };
-    console.log(`${detectRuntime()}: ${ROUNDS} alternating rounds of ${PER_ROUND} requests per server, ${CONCURRENCY} at a time, 1 in ${PROFILE_EVERY} with ?profile`);
+    const profiling = PROFILE_EVERY > 0 ? `1 in ${PROFILE_EVERY} with ?profile` : "none with ?profile";
+    console.log(`${detectRuntime()}: ${ROUNDS} alternating rounds of ${PER_ROUND} requests per server, ${CONCURRENCY} at a time, ${profiling}; handler ${WORK_MS} ms of work`);
     console.log(line("without middleware", b));
     console.log(line("with middleware, unprofiled", p));
     console.log(line("with middleware, ?profile", q));

@@ -84,7 +84,8 @@ export class Profiler {
     const startTime = Date.now() / 1000;
     const startClock = performance.now();
     sampler.start(this.interval);
-    const callers = captureCallers();
+    // A short profile starts from a microtask of its own: no caller of the application's to trim.
+    const callers = options[SHORT_PROFILE] ? [] : captureCallers();
     const inner = options[REPORT_FROM_FUNCTION];
     if (inner) callers.push({ name: inner, file: null });
     this.active = { sampler, startTime, startClock, startCpu, targetDescription, callers };

@@ -15,8 +15,8 @@ import { unrefTimer } from "../util/timers.ts";
  * profiler. The keeper stops once no request has been profiled for a while.
  */
 
-/** How long the profiler stays warm after the last short profile ends. */
-const KEEP_WARM_MS = 10_000;
+/** How long the profiler stays warm after the last short profile ends (tests shorten it). */
+let keepWarmMs = 10_000;
 /** The keeper is restarted when older than this, so its own samples don't pile up. */
 const KEEPER_MAX_AGE_MS = 5_000;
 /** A profile that the runtime never delivers (it should not happen) fails after this. */
@@ -28,7 +28,8 @@ class WarmProfiler {
   private readonly session: InspectorSession;
   private keeperStartedAt = -1;
   private running = 0;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last short profile ended (performance.now()). */
+  private lastEndedAt = 0;
   private readonly waiting = new Map<string, (profile: RawProfile) => void>();
   /** Profiles that ended before their sampler stopped: an untitled `console.profileEnd()` ends the latest. */
   private readonly endedEarly = new Map<string, RawProfile>();
@@ -48,7 +49,6 @@ class WarmProfiler {
   }
 
   begin(title: string): void {
-    clearTimeout(this.idleTimer);
     if (this.keeperStartedAt < 0) this.startKeeper();
     inspector.console.profile(title);
     this.titles.add(title);
@@ -64,25 +64,25 @@ class WarmProfiler {
   /** Ends a profile and hands it over when it arrives: on Node, before this returns. */
   end(title: string, deliver: (profile: RawProfile) => void, fail: (error: Error) => void): void {
     this.titles.delete(title);
-    if (--this.running === 0) {
-      this.idleTimer = setTimeout(() => this.stopKeeper(), KEEP_WARM_MS);
-      unrefTimer(this.idleTimer);
-    }
+    if (--this.running === 0) this.lastEndedAt = performance.now();
     const early = this.endedEarly.get(title);
     if (early) {
       this.endedEarly.delete(title);
       return deliver(early);
     }
-    const timer = setTimeout(() => {
-      this.waiting.delete(title);
-      fail(new Error("The runtime did not deliver the profile."));
-    }, DELIVERY_TIMEOUT_MS);
-    unrefTimer(timer);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     this.waiting.set(title, (profile) => {
       clearTimeout(timer);
       deliver(profile);
     });
     inspector.console.profileEnd(title);
+    // Node delivers during profileEnd; a timer (costly per request) only for runtimes that don't.
+    if (!this.waiting.has(title)) return;
+    timer = setTimeout(() => {
+      this.waiting.delete(title);
+      fail(new Error("The runtime did not deliver the profile."));
+    }, DELIVERY_TIMEOUT_MS);
+    unrefTimer(timer);
   }
 
   private startKeeper(): void {
@@ -90,10 +90,26 @@ class WarmProfiler {
     this.post("Profiler.setSamplingInterval", { interval: this.intervalMicros });
     this.post("Profiler.start");
     this.keeperStartedAt = performance.now();
+    this.checkIdleIn(keepWarmMs);
+  }
+
+  /** One timer while warm, not one per profile: it looks again until profiles stop coming. */
+  private checkIdleIn(ms: number): void {
+    const timer = setTimeout(() => {
+      const idleFor = performance.now() - this.lastEndedAt;
+      if (this.running > 0) this.checkIdleIn(keepWarmMs);
+      else if (idleFor < keepWarmMs) this.checkIdleIn(keepWarmMs - idleFor);
+      else this.stopKeeper();
+    }, ms);
+    unrefTimer(timer);
+  }
+
+  /** Whether the shared profiler is running, for tests. */
+  get warm(): boolean {
+    return this.keeperStartedAt >= 0;
   }
 
   private stopKeeper(): void {
-    if (this.running > 0 || this.keeperStartedAt < 0) return;
     this.post("Profiler.stop");
     this.post("Profiler.disable");
     this.keeperStartedAt = -1;
@@ -105,7 +121,17 @@ class WarmProfiler {
 }
 
 const warmProfilers = new Map<number, WarmProfiler>();
+
+/** For tests: a shorter keep-warm time, and whether the shared profiler of an interval is running. */
+export const _warmProfilersForTests = {
+  setKeepWarmMs(ms: number): void {
+    keepWarmMs = ms;
+  },
+  isWarm: (intervalSeconds: number): boolean => warmProfilers.get(intervalMicros(intervalSeconds))?.warm ?? false,
+};
 let nextTitle = 0;
+
+const intervalMicros = (seconds: number) => Math.max(1, Math.round(seconds * 1e6));
 
 /** A sampler whose profiles run on a warm shared profiler. */
 export class WarmV8Sampler implements Sampler {
@@ -116,7 +142,7 @@ export class WarmV8Sampler implements Sampler {
 
   start(intervalSeconds: number): void {
     if (this.title) throw new Error("This sampler is already running.");
-    const micros = Math.max(1, Math.round(intervalSeconds * 1e6));
+    const micros = intervalMicros(intervalSeconds);
     let warm = warmProfilers.get(micros);
     if (!warm) warmProfilers.set(micros, (warm = new WarmProfiler(this.runtime, micros)));
     this.title = `pyinstrument-${process.pid}-${++nextTitle}`;

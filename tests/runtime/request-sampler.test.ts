@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createRequestSampler, type RawProfile } from "../../src/runtime/index.ts";
+import { _warmProfilersForTests as warmProfilers } from "../../src/runtime/warm-v8-sampler.ts";
 
 const RUNTIME: "node" | "deno" | "bun" = process.versions.bun ? "bun" : process.versions.deno ? "deno" : "node";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -53,6 +54,34 @@ if (RUNTIME !== "bun") {
     assert.not.ok(a.has("onlyInSecond"), [...a].join(", "));
     assert.ok(b.has("inBoth") && b.has("onlyInSecond"), [...b].join(", "));
     assert.not.ok(b.has("onlyInFirst"), [...b].join(", "));
+  });
+
+  test("the shared profiler stays warm while request profiles keep coming, and stops once they don't", async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // A fresh interval gets a shared profiler of its own, which starts cold.
+    const interval = 0.000_777;
+    warmProfilers.setKeepWarmMs(300);
+    try {
+      for (let i = 0; i < 6; i++) {
+        const sampler = createRequestSampler();
+        sampler.start(interval);
+        busyFor(5);
+        await sampler.stop();
+        assert.ok(warmProfilers.isWarm(interval), `cold after profile ${i}`);
+        await sleep(100);
+      }
+      // 600 ms of profiles 100 ms apart: longer than the keep-warm time, and still warm.
+      assert.ok(warmProfilers.isWarm(interval));
+      const longOne = createRequestSampler();
+      longOne.start(interval);
+      await sleep(500);
+      assert.ok(warmProfilers.isWarm(interval), "a running profile keeps it warm");
+      await longOne.stop();
+      await sleep(800);
+      assert.not.ok(warmProfilers.isWarm(interval), "still warm 800 ms after the last profile");
+    } finally {
+      warmProfilers.setKeepWarmMs(10_000);
+    }
   });
 
   test("a request profile ended early by an untitled console.profileEnd() is still delivered", async () => {
