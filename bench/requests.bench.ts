@@ -3,10 +3,11 @@
 // own on the runtime that runs this file, and a Node load client in a third. The client
 // alternates short rounds between the two servers (drift on a shared machine then hits both
 // alike): 20,000 requests each, 20 at a time, one in fifty to the profiled server with
-// `?profile`. Reports errors, the p50/p99 latency of the unprofiled requests against the server
-// without the middleware, and each server's CPU time.
+// `?profile`; back to back, or paced at a share of the baseline's capacity (LOAD). Reports
+// errors, the p50/p99 latency of the unprofiled requests against the server without the
+// middleware, how many of the slowest overlapped a profiled request, and each server's CPU time.
 //   node --import tsx bench/requests.bench.ts
-//   (also: deno run -A, bun; ROUNDS=n, PER_ROUND=n, PROFILE_EVERY=n (0: none), WORK_MS=ms)
+//   (also: deno run -A, bun; ROUNDS=n, PER_ROUND=n, PROFILE_EVERY=n (0: none), WORK_MS=ms, LOAD=0.5)
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,8 @@ const CONCURRENCY = 20;
 const PROFILE_EVERY = Number(process.env.PROFILE_EVERY ?? 50);
 const WARMUP = 1000;
 const WORK_MS = Number(process.env.WORK_MS ?? 0.2);
+/** 0: back to back, saturating the servers; between 0 and 1: paced at that share of the baseline's capacity. */
+const LOAD = Number(process.env.LOAD ?? 0);
 const CLIENT = fileURLToPath(new URL("./load-client.mjs", import.meta.url));
 const SERVER = fileURLToPath(new URL("./request-server.ts", import.meta.url));
 
@@ -73,9 +76,17 @@ function runtimeCommand(file: string): string[] {
   }
 }
 
-function runClient(baseUrl: string, testUrl: string): Promise<{ base: Round[]; test: Round[] }> {
+interface ClientResult {
+  base: Round[];
+  test: Round[];
+  requestsPerSecond: number;
+  /** Shares of the unprofiled requests that overlapped a `?profile` request: all, and the slowest 1%. */
+  overlap: { all: number; slowest: number };
+}
+
+function runClient(baseUrl: string, testUrl: string): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
-    const args = [CLIENT, baseUrl, testUrl, ...[ROUNDS, PER_ROUND, CONCURRENCY, PROFILE_EVERY, WARMUP].map(String)];
+    const args = [CLIENT, baseUrl, testUrl, ...[ROUNDS, PER_ROUND, CONCURRENCY, PROFILE_EVERY, WARMUP, LOAD].map(String)];
     const client = spawn("node", args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     client.stdout.on("data", (chunk) => (out += chunk));
@@ -101,21 +112,23 @@ async function main(): Promise<void> {
   try {
     const [baseUrl, testUrl] = [await baseline.nextLine(), await profiled.nextLine()];
     const cpuBefore = [await baseline.cpuMicros(), await profiled.cpuMicros()];
-    const { base, test } = await runClient(baseUrl, testUrl);
+    const { base, test, requestsPerSecond, overlap } = await runClient(baseUrl, testUrl);
     const cpuAfter = [await baseline.cpuMicros(), await profiled.cpuMicros()];
     const b = base.flatMap((r) => r.plain);
     const p = test.flatMap((r) => r.plain);
     const q = test.flatMap((r) => r.profiled);
     const errors = (rounds: Round[]) => rounds.reduce((n, r) => n + r.errors, 0);
     const line = (name: string, values: number[]) => `${name.padEnd(34)} p50 ${fmt(pct(values, 50)).padStart(10)}  p99 ${fmt(pct(values, 99)).padStart(10)}  (n=${values.length})`;
-    const requests = ROUNDS * PER_ROUND + WARMUP;
-    const cpuPerRequest = (server: number, thread: number) => (cpuAfter[server][thread] - cpuBefore[server][thread]) / requests;
+    // Paced, the baseline also served a back-to-back round that measured its capacity.
+    const requests = [ROUNDS * PER_ROUND + WARMUP * (LOAD > 0 ? 2 : 1), ROUNDS * PER_ROUND + WARMUP];
+    const cpuPerRequest = (server: number, thread: number) => (cpuAfter[server][thread] - cpuBefore[server][thread]) / requests[server];
     const cpuLine = (what: string, thread: number) => {
       const [without, withMiddleware] = [cpuPerRequest(0, thread), cpuPerRequest(1, thread)];
       return `${what}: ${without.toFixed(0)} µs without, ${withMiddleware.toFixed(0)} µs with the middleware (${signed((withMiddleware / without - 1) * 100)})`;
     };
     const profiling = PROFILE_EVERY > 0 ? `1 in ${PROFILE_EVERY} with ?profile` : "none with ?profile";
-    console.log(`${detectRuntime()}: ${ROUNDS} alternating rounds of ${PER_ROUND} requests per server, ${CONCURRENCY} at a time, ${profiling}; handler ${WORK_MS} ms of work`);
+    const pacing = LOAD > 0 ? `paced at ${requestsPerSecond.toFixed(0)} requests/s (${LOAD * 100}% of the baseline's capacity)` : "back to back";
+    console.log(`${detectRuntime()}: ${ROUNDS} alternating rounds of ${PER_ROUND} requests per server, ${CONCURRENCY} at a time, ${pacing}, ${profiling}; handler ${WORK_MS} ms of work`);
     console.log(line("without middleware", b));
     console.log(line("with middleware, unprofiled", p));
     console.log(line("with middleware, ?profile", q));
@@ -124,6 +137,10 @@ async function main(): Promise<void> {
     const ratios = base.map((round, i) => (pct(test[i].plain, 50) / pct(round.plain, 50) - 1) * 100).sort((x, y) => x - y);
     const quartile = (k: number) => signed(ratios[Math.floor((k / 4) * (ratios.length - 1))]);
     console.log(`per-round p50 differences: quartiles ${quartile(1)} / ${quartile(2)} / ${quartile(3)}`);
+    if (PROFILE_EVERY > 0) {
+      const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
+      console.log(`unprofiled requests overlapping a ?profile request: ${percent(overlap.all)} of all, ${percent(overlap.slowest)} of the slowest 1%`);
+    }
     console.log(cpuLine("server CPU per request", 0));
     if (cpuBefore[0][1] >= 0) console.log(cpuLine("of which the main thread", 1));
     console.log(`errors: baseline ${errors(base)}, with middleware ${errors(test)}  (goal: 0)`);
