@@ -96,9 +96,8 @@ class WarmProfiler {
   /** One timer while warm, not one per profile: it looks again until profiles stop coming. */
   private checkIdleIn(ms: number): void {
     const timer = setTimeout(() => {
-      const idleFor = performance.now() - this.lastEndedAt;
-      if (this.running > 0) this.checkIdleIn(keepWarmMs);
-      else if (idleFor < keepWarmMs) this.checkIdleIn(keepWarmMs - idleFor);
+      const left = this.running > 0 ? keepWarmMs : keepWarmMs - (performance.now() - this.lastEndedAt);
+      if (left > 0) this.checkIdleIn(left);
       else this.stopKeeper();
     }, ms);
     unrefTimer(timer);
@@ -121,6 +120,7 @@ class WarmProfiler {
 }
 
 const warmProfilers = new Map<number, WarmProfiler>();
+const intervalMicros = (seconds: number) => Math.max(1, Math.round(seconds * 1e6));
 
 /** For tests: a shorter keep-warm time, and whether the shared profiler of an interval is running. */
 export const _warmProfilersForTests = {
@@ -130,8 +130,6 @@ export const _warmProfilersForTests = {
   isWarm: (intervalSeconds: number): boolean => warmProfilers.get(intervalMicros(intervalSeconds))?.warm ?? false,
 };
 let nextTitle = 0;
-
-const intervalMicros = (seconds: number) => Math.max(1, Math.round(seconds * 1e6));
 
 /** A sampler whose profiles run on a warm shared profiler. */
 export class WarmV8Sampler implements Sampler {
