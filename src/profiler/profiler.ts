@@ -213,7 +213,8 @@ const loadedScriptMaps = new SourceMapResolver();
 export function sessionFromProfile(raw: RawProfile, facts: ProfileFacts): Session {
   const imported = importCpuprofile(raw, "profile", { startTime: facts.startTime, sourceMaps: loadedScriptMaps });
   const samples = withoutOwnFrames(imported.samples);
-  const startCallStack = facts.callers ? startCallStackOf(samples, facts.callers) : [];
+  // Without callers (a web request's profile) the import's own start stack, the thread, is it.
+  const startCallStack = facts.callers?.length ? startCallStackOf(samples, facts.callers) : [];
   return new Session(
     {
       ...imported.metadata,

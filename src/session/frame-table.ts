@@ -15,7 +15,7 @@ export class FrameTable {
   private readonly frameInfoIds = new Map<string, number>();
   private readonly identifierIds = new Map<string, number>();
   private readonly identifierOfFrame = new GrowableInt32();
-  private flags = new Uint8Array(1024);
+  private flags = new Uint8Array(64);
   /** Identifier id of the synthetic `[self]` frame, which is never a frame info of its own. */
   readonly selfIdentifier: number;
 

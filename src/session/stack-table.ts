@@ -7,8 +7,8 @@ import { GrowableInt32 } from "../util/growable.ts";
 export class StackTable {
   readonly parent: GrowableInt32 = new GrowableInt32();
   readonly frame: GrowableInt32 = new GrowableInt32();
-  private index = new Int32Array(2048).fill(-1);
-  private mask = 2047;
+  private index = new Int32Array(128).fill(-1);
+  private mask = 127;
 
   get count(): number {
     return this.parent.length;

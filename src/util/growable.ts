@@ -1,9 +1,12 @@
 // Typed arrays that double when full: per-sample and per-node data stay compact and contiguous.
 
+/** Small: a web request's profile has a handful of frames, and doubling keeps large ones cheap. */
+const INITIAL_CAPACITY = 64;
+
 export class GrowableInt32 {
   data: Int32Array;
   length = 0;
-  constructor(capacity = 1024) {
+  constructor(capacity = INITIAL_CAPACITY) {
     this.data = new Int32Array(Math.max(16, capacity));
   }
   push(value: number): number {
@@ -24,7 +27,7 @@ export class GrowableInt32 {
 export class GrowableFloat64 {
   data: Float64Array;
   length = 0;
-  constructor(capacity = 1024) {
+  constructor(capacity = INITIAL_CAPACITY) {
     this.data = new Float64Array(Math.max(16, capacity));
   }
   push(value: number): number {

@@ -230,6 +230,28 @@ test("last sample: until endTime, or one median interval without it", () => {
   assert.ok(Math.abs(importJson(profile).metadata.duration - (1000 * 8 + 1005 + 1000) / 1e6) < 1e-12);
 });
 
+test("the median interval of one import is not affected by the imports before it", () => {
+  const withDeltas = (timeDeltas: number[]): Json => {
+    const profile = v8Profile();
+    delete profile.endTime;
+    profile.samples = timeDeltas.map(() => 7);
+    profile.timeDeltas = timeDeltas;
+    return profile;
+  };
+  const interval = (timeDeltas: number[]) => importJson(withDeltas(timeDeltas)).metadata.minInterval;
+  assert.is(interval([0, 500, 500, 500]), 0.0005);
+  // Long and fractional intervals, then short ones: the short ones' median stands alone.
+  assert.is(interval([0, 60_000.5, 60_000.5, 60_000.5, 60_000.5]), 0.0600005);
+  assert.is(interval([0, 1000, 1000, 2000]), 0.001);
+  assert.is(interval([0, 1000, 1000.25, 1000.25]), 0.00100025);
+  // An import that fails partway leaves nothing behind either.
+  assert.is(interval([0, 500, 500, 500]), 0.0005);
+  const broken = withDeltas([0, 800, 800, 800, 800]);
+  (broken.samples as number[])[3] = 99;
+  assert.throws(() => importJson(broken), /99/);
+  assert.is(interval([0, 1000, 1000, 2000]), 0.001);
+});
+
 test("node order and `parent` links (trace-event profile chunks) give the same session", () => {
   const reference = stacksOf(importJson(v8Profile()).samples);
   const reversed = v8Profile();

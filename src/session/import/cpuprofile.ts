@@ -194,10 +194,21 @@ export function importCpuprofile(json: JsonObject, source: string, options: Cpup
 const STACK_GC = -2;
 const STACK_PROGRAM = -3;
 const HISTOGRAM_SIZE = 65536;
-// One histogram serves every import (they run one at a time): a fresh one per import would cost
-// more than reading a short profile, such as a web request's.
+// One histogram serves every import (they run one at a time), and each import clears only the
+// buckets the previous one may have used: clearing or allocating all of it would cost more than
+// reading a short profile, such as a web request's.
 const HISTOGRAM = new Uint32Array(HISTOGRAM_SIZE + 1);
 const HISTOGRAM_FRACTIONAL = new Uint8Array(HISTOGRAM_SIZE + 1);
+/** Buckets past this one are zero. */
+let histogramUsedUpTo = HISTOGRAM_SIZE;
+
+function clearedHistogram(): { histogram: Uint32Array; fractional: Uint8Array } {
+  HISTOGRAM.fill(0, 0, histogramUsedUpTo + 1);
+  HISTOGRAM_FRACTIONAL.fill(0, 0, histogramUsedUpTo + 1);
+  // Until this pass ends, any bucket may be touched (an invalid sample can interrupt it).
+  histogramUsedUpTo = HISTOGRAM_SIZE;
+  return { histogram: HISTOGRAM, fractional: HISTOGRAM_FRACTIONAL };
+}
 /**
  * Samples are read in chunks by one small function: a warm function runs fully optimized code
  * from its next call on, where one long loop would wait for on-stack replacement (slow on a busy
@@ -266,8 +277,7 @@ function readSamples(
   const pass: SamplePass = {
     sampleStack: new Int32Array(n),
     sampleWeight: new Float64Array(n),
-    histogram: HISTOGRAM.fill(0),
-    fractional: HISTOGRAM_FRACTIONAL.fill(0),
+    ...clearedHistogram(),
     deferredIndex: new Int32Array(64),
     deferredPrevious: new Int32Array(64),
     deferredCount: 0,
@@ -280,6 +290,7 @@ function readSamples(
     idleMicros: 0,
   };
   for (let from = 0; from < n; from += CHUNK_SIZE) readChunk(input, pass, from, Math.min(n, from + CHUNK_SIZE));
+  histogramUsedUpTo = Math.min(HISTOGRAM_SIZE, Math.ceil(pass.maxMicros));
   return pass;
 }
 
@@ -666,18 +677,31 @@ function currentDirectory(): string {
   }
 }
 
+/** URL -> path across imports: the same scripts come back in every profile of a process. */
+const knownFilePaths = new Map<string, string>();
+const KNOWN_FILE_PATHS_LIMIT = 10_000;
+
 /** The path of a `file:` URL, any other URL as it is. */
 function filePathOf(url: string, paths: Map<string, string>): string {
   let path = paths.get(url);
   if (path === undefined) {
-    try {
-      path = url.startsWith("file:") ? fileURLToPath(url) : url;
-    } catch {
-      path = url; // e.g. a `file://host/...` URL on a system without UNC paths
+    path = knownFilePaths.get(url);
+    if (path === undefined) {
+      path = url.startsWith("file:") ? pathOfFileUrl(url) : url;
+      if (knownFilePaths.size >= KNOWN_FILE_PATHS_LIMIT) knownFilePaths.clear();
+      knownFilePaths.set(url, path);
     }
     paths.set(url, path);
   }
   return path;
+}
+
+function pathOfFileUrl(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return url; // e.g. a `file://host/...` URL on a system without UNC paths
+  }
 }
 
 function optionalNumber(json: JsonObject, key: string, source: string): number | undefined {
