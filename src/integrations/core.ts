@@ -73,8 +73,8 @@ export interface Recording {
 export type StartResult = Recording | { busy: string } | null;
 
 export interface FinishResult {
-  /** The HTML report, for `?profile` requests. */
-  html?: string;
+  /** The HTML report as UTF-8, for `?profile` requests. */
+  page?: Uint8Array<ArrayBuffer>;
   /** Where the profile was saved, if it was. */
   savedPath?: string;
 }
@@ -183,7 +183,7 @@ export class WebProfiler<Req = unknown> {
       }
     }
     if (plan.show) {
-      result.html = output !== undefined && this.renderer instanceof HTMLRenderer ? output : new HTMLRenderer().render(session);
+      result.page = output !== undefined && this.renderer instanceof HTMLRenderer ? new TextEncoder().encode(output) : new HTMLRenderer().renderBytes(session);
     }
     return result;
   }

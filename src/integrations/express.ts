@@ -70,14 +70,14 @@ function replaceResponse(web: WebProfiler<never>, recording: Recording, res: Ser
     ended = true;
     const cb = [chunk, encoding, callback].find((value) => typeof value === "function") as (() => void) | undefined;
     web.finish(recording).then(
-      ({ html }) => {
+      ({ page }) => {
         restore();
         if (res.headersSent) return void res.end(cb);
         for (const name of BODY_HEADERS) res.removeHeader(name);
         res.statusCode = 200;
         res.statusMessage = "OK";
         res.writeHead(200, htmlHeaders());
-        res.end(html, cb);
+        res.end(page, cb);
       },
       (error) => {
         restore();

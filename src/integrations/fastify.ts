@@ -82,11 +82,12 @@ function addHooks<R extends FastifyRequestLike>(fastify: FastifyInstanceLike, we
     if (!recording?.plan.show) return payload;
     recordings.delete(request);
     await drain(payload);
-    const { html } = await web.finish(recording);
+    const { page } = await web.finish(recording);
     for (const name of BODY_HEADERS) reply.removeHeader(name);
     reply.code(200);
     for (const [name, value] of Object.entries(htmlHeaders())) reply.header(name, value);
-    return html;
+    // Fastify sends strings, Buffers and streams: a Buffer over the same memory.
+    return Buffer.from(page!.buffer, page!.byteOffset, page!.byteLength);
   });
 
   const finish = async (request: R) => {

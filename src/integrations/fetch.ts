@@ -56,8 +56,8 @@ export async function profiledCall(
   }
   if (recording.plan.show) {
     if (response?.body && !response.bodyUsed) await response.arrayBuffer().catch(() => {});
-    const { html } = await web.finish(recording);
-    return new Response(html, { status: 200, headers: htmlHeaders() });
+    const { page } = await web.finish(recording);
+    return new Response(page, { status: 200, headers: htmlHeaders() });
   }
   web.finishInBackground(recording);
   if (failed) throw error;

@@ -46,8 +46,8 @@ export function profiler<C extends HonoContextLike = HonoContextLike>(options: W
     }
     const body = c.res?.body;
     if (body && !c.res!.bodyUsed) await c.res!.arrayBuffer().catch(() => {});
-    const { html } = await web.finish(started);
+    const { page } = await web.finish(started);
     c.res = undefined; // so Hono doesn't copy the old response's headers (content-length) over
-    c.res = new Response(html, { status: 200, headers: htmlHeaders() });
+    c.res = new Response(page, { status: 200, headers: htmlHeaders() });
   };
 }

@@ -165,6 +165,17 @@ test("options set how the page opens", () => {
   });
 });
 
+test("the page as bytes is the page's UTF-8, every time", () => {
+  const renderer = new HTMLRenderer();
+  const sessions = [hostileSession(), syntheticSession(3000, 3)];
+  // Twice over: the second time the page's fixed parts come from what the first one encoded.
+  for (const session of [...sessions, ...sessions]) {
+    const bytes = renderer.renderBytes(session);
+    assert.is(new TextDecoder().decode(bytes), renderer.render(session));
+    assert.is(bytes.length, Buffer.byteLength(renderer.render(session)));
+  }
+});
+
 test("an empty session renders a page", () => {
   const empty = Session.fromJSON({ start_time: 0, duration: 0, sample_count: 0, start_call_stack: [], target_description: "empty", cpu_time: 0, frame_records: [] });
   const decoded = pageSession(new HTMLRenderer().render(empty));
