@@ -41,7 +41,7 @@ async function round(url, total, every, record = false) {
       }
       try {
         const response = await fetch(`${url}/item/${i}${profile ? "?profile" : ""}`, { signal: AbortSignal.timeout(30_000) });
-        // A report is ~110 KB: read it as bytes, not text, so that the client's own work on it
+        // A report is ~85 KB: read it as bytes, not text, so that the client's own work on it
         // stays small next to the servers' (they share this machine's cores).
         const ok = response.status === 200 && (profile ? startsWithDoctype(await response.arrayBuffer()) : (await response.text()).includes('"ok":true'));
         if (!ok) errors++;

@@ -7,10 +7,12 @@
 // The page shares the session, frame tree, processors and WebAssembly core with the text report.
 // Some of those modules import `node:*` built-ins for things the page never does (reading files,
 // the working directory): here each `node:*` import becomes an empty module, so any such call in
-// the page would fail loudly instead of loading Node code.
+// the page would fail loudly instead of loading Node code. Likewise the session's file formats
+// (loading and saving sessions, with the importers and source maps, a quarter of the bundle):
+// the page reads its own payload, so in the page those functions throw.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, transform } from "esbuild";
 
@@ -25,6 +27,30 @@ const nodeBuiltinsStub = {
   },
 };
 
+/** Modules `src/session/session.ts` imports only for loading and saving files, and what it uses of them. */
+const sessionFileModules = new Map([
+  [join(root, "src", "session", "import", "index.ts"), ["importProfileJSON", "importProfileText"]],
+  [join(root, "src", "session", "export", "pyisession.ts"), ["serializePyisession", "sessionToJSON"]],
+  [join(root, "src", "util", "files.ts"), ["readTextFile", "writeTextFileAtomic"]],
+]);
+const sessionFilesStub = {
+  name: "session-files-stub",
+  setup(builder) {
+    const session = join(root, "src", "session", "session.ts");
+    builder.onResolve({ filter: /^\./ }, (args) => {
+      const path = resolve(dirname(args.importer), args.path);
+      return args.importer === session && sessionFileModules.has(path) ? { path, namespace: "page-stub" } : undefined;
+    });
+    builder.onLoad({ filter: /.*/, namespace: "page-stub" }, (args) => ({
+      contents: [
+        'const unavailable = () => { throw new Error("sessions are not loaded or saved in the report page"); };',
+        ...sessionFileModules.get(args.path).map((name) => `export const ${name} = unavailable;`),
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: [join(appDir, "main.ts")],
   bundle: true,
@@ -36,12 +62,14 @@ const result = await build({
   legalComments: "none",
   charset: "ascii",
   metafile: true,
-  plugins: [nodeBuiltinsStub],
+  plugins: [nodeBuiltinsStub, sessionFilesStub],
   logLevel: "warning",
 });
 // Inline in a <script> element: `</script` must never appear, whatever the bundle contains.
 const script = result.outputFiles[0].text.trim().replace(/<\/(script)/gi, "<\\/$1");
 const stubbed = Object.keys(result.metafile.inputs).filter((input) => input.startsWith("node-stub:"));
+const pageStubs = Object.keys(result.metafile.inputs).filter((input) => input.startsWith("page-stub:"));
+if (pageStubs.length !== sessionFileModules.size) throw new Error(`expected to stub ${[...sessionFileModules.keys()].join(", ")}; stubbed ${pageStubs.join(", ")}`);
 
 const css = await transform(readFileSync(join(appDir, "styles.css"), "utf8"), { loader: "css", minify: true });
 const style = css.code.trim().replace(/<\/(style)/gi, "<\\/$1");
