@@ -7,7 +7,9 @@
 // errors, the p50/p99 latency of the unprofiled requests against the server without the
 // middleware, how many of the slowest overlapped a profiled request, and each server's CPU time.
 //   node --import tsx bench/requests.bench.ts
-//   (also: deno run -A, bun; ROUNDS=n, PER_ROUND=n, PROFILE_EVERY=n (0: none), WORK_MS=ms, LOAD=0.5)
+//   (also: deno run -A, bun; ROUNDS=n, PER_ROUND=n, PROFILE_EVERY=n (0: none), WORK_MS=ms, LOAD=0.5;
+//   FLOOR=1: in place of the middleware, only the runtime's sampler around `?profile` requests and
+//   a page of a report's size, the least that any `?profile` support costs)
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -22,6 +24,9 @@ const WARMUP = 1000;
 const WORK_MS = Number(process.env.WORK_MS ?? 0.2);
 /** 0: back to back, saturating the servers; between 0 and 1: paced at that share of the baseline's capacity. */
 const LOAD = Number(process.env.LOAD ?? 0);
+const FLOOR = process.env.FLOOR === "1";
+/** What the second server adds. */
+const ADDED = FLOOR ? "the sampler only" : "the middleware";
 const CLIENT = fileURLToPath(new URL("./load-client.mjs", import.meta.url));
 const SERVER = fileURLToPath(new URL("./request-server.ts", import.meta.url));
 
@@ -42,7 +47,7 @@ class Server {
     });
   }
 
-  static start(mode: "plain" | "profiled", iterations: number): Server {
+  static start(mode: "plain" | "profiled" | "floor", iterations: number): Server {
     const [command, ...args] = runtimeCommand(SERVER);
     return new Server(spawn(command, [...args, mode, String(iterations)], { stdio: ["pipe", "pipe", "inherit"] }));
   }
@@ -108,7 +113,7 @@ async function main(): Promise<void> {
   // Both servers do the same work per request, measured once here.
   const iterations = iterationsFor(WORK_MS);
   const baseline = Server.start("plain", iterations);
-  const profiled = Server.start("profiled", iterations);
+  const profiled = Server.start(FLOOR ? "floor" : "profiled", iterations);
   try {
     const [baseUrl, testUrl] = [await baseline.nextLine(), await profiled.nextLine()];
     const cpuBefore = [await baseline.cpuMicros(), await profiled.cpuMicros()];
@@ -124,14 +129,14 @@ async function main(): Promise<void> {
     const cpuPerRequest = (server: number, thread: number) => (cpuAfter[server][thread] - cpuBefore[server][thread]) / requests[server];
     const cpuLine = (what: string, thread: number) => {
       const [without, withMiddleware] = [cpuPerRequest(0, thread), cpuPerRequest(1, thread)];
-      return `${what}: ${without.toFixed(0)} µs without, ${withMiddleware.toFixed(0)} µs with the middleware (${signed((withMiddleware / without - 1) * 100)})`;
+      return `${what}: ${without.toFixed(0)} µs without, ${withMiddleware.toFixed(0)} µs with ${ADDED} (${signed((withMiddleware / without - 1) * 100)})`;
     };
     const profiling = PROFILE_EVERY > 0 ? `1 in ${PROFILE_EVERY} with ?profile` : "none with ?profile";
     const pacing = LOAD > 0 ? `paced at ${requestsPerSecond.toFixed(0)} requests/s (${LOAD * 100}% of the baseline's capacity)` : "back to back";
     console.log(`${detectRuntime()}: ${ROUNDS} alternating rounds of ${PER_ROUND} requests per server, ${CONCURRENCY} at a time, ${pacing}, ${profiling}; handler ${WORK_MS} ms of work`);
     console.log(line("without middleware", b));
-    console.log(line("with middleware, unprofiled", p));
-    console.log(line("with middleware, ?profile", q));
+    console.log(line(`with ${ADDED}, unprofiled`, p));
+    console.log(line(`with ${ADDED}, ?profile`, q));
     console.log(`unprofiled vs baseline: p50 ${signed((pct(p, 50) / pct(b, 50) - 1) * 100)}, p99 ${signed((pct(p, 99) / pct(b, 99) - 1) * 100)}  (goal: within 5%)`);
     // Paired rounds show how far apart two rounds fall on this machine.
     const ratios = base.map((round, i) => (pct(test[i].plain, 50) / pct(round.plain, 50) - 1) * 100).sort((x, y) => x - y);
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
     }
     console.log(cpuLine("server CPU per request", 0));
     if (cpuBefore[0][1] >= 0) console.log(cpuLine("of which the main thread", 1));
-    console.log(`errors: baseline ${errors(base)}, with middleware ${errors(test)}  (goal: 0)`);
+    console.log(`errors: baseline ${errors(base)}, with ${ADDED} ${errors(test)}  (goal: 0)`);
   } finally {
     baseline.stop();
     profiled.stop();
