@@ -14,7 +14,7 @@ import { requestSamplersOverlap } from "../runtime/index.ts";
 import type { Session } from "../session/session.ts";
 import { writeTextFileAtomic } from "../util/files.ts";
 import { pyFixed, pyFloatRepr } from "../util/pyformat.ts";
-import { unrefTimer } from "../util/timers.ts";
+import { nextTask, unrefTimer } from "../util/timers.ts";
 
 export type RendererName = "html" | "speedscope" | "session" | "text";
 
@@ -173,6 +173,8 @@ export class WebProfiler<Req = unknown> {
     }
     const result: FinishResult = {};
     const { plan } = recording;
+    // Reading the profile and rendering it are separate tasks: requests waiting for the thread go in between.
+    await nextTask();
     let output: string | undefined;
     if (plan.save) {
       try {

@@ -7,6 +7,7 @@ import { ConsoleRenderer, type ConsoleRendererOptions } from "../renderers/conso
 import { HTMLRenderer, type HTMLRendererOptions } from "../renderers/html/html-renderer.ts";
 import { openInBrowser } from "../renderers/html/open.ts";
 import { writeTextFileAtomic } from "../util/files.ts";
+import { nextTask } from "../util/timers.ts";
 import { Session } from "../session/session.ts";
 import { importCpuprofile } from "../session/import/cpuprofile.ts";
 import { SourceMapResolver } from "../session/import/source-maps.ts";
@@ -45,6 +46,8 @@ interface ActiveRecording {
   startCpu: NodeJS.CpuUsage;
   targetDescription: string;
   callers: CallerFrame[];
+  /** One short profile among many (a web request's). */
+  short: boolean;
 }
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
@@ -88,14 +91,17 @@ export class Profiler {
     const callers = options[SHORT_PROFILE] ? [] : captureCallers();
     const inner = options[REPORT_FROM_FUNCTION];
     if (inner) callers.push({ name: inner, file: null });
-    this.active = { sampler, startTime, startClock, startCpu, targetDescription, callers };
+    this.active = { sampler, startTime, startClock, startCpu, targetDescription, callers, short: options[SHORT_PROFILE] === true };
   }
 
   /** Stops profiling; resolves to the session (combined with earlier ones from this profiler). */
   async stop(): Promise<Session> {
     const active = this.takeActive();
     const end = measureEnd(active);
-    return this.addSession(await active.sampler.stop(), active, end);
+    const raw = await active.sampler.stop();
+    // A short profile is read in a task of its own: in a server, other requests go in between.
+    if (active.short) await nextTask();
+    return this.addSession(raw, active, end);
   }
 
   /** Stops at once, where the runtime allows it (Node); throws elsewhere. */
