@@ -1,8 +1,10 @@
-// Main-thread time of each step of a `?profile` request (start, collect + import, render the page
-// as the bytes to send), through the web integration's own calls, in two regimes measured in one run: "busy",
+// Time of each step of a `?profile` request (start; collect + import; render the page as the bytes
+// to send), through the web integration's own calls, in two regimes measured in one run: "busy",
 // where the server does 50 requests' worth of other work between two profiled requests (as with
 // one in fifty profiled, so the report's code stays cold, as in requests.bench.ts), and "back to
-// back", where nothing else runs in between. Means in µs, after 40 requests of warm-up.
+// back", where nothing else runs in between. The profile is read in a task of its own, so "collect
+// + import" includes one turn of the event loop (with no I/O waiting here). Means in µs, after 40
+// requests of warm-up.
 //   node --import tsx bench/request-report.bench.ts   (also: deno run -A, bun; REQUESTS=n)
 import { type Recording, WebProfiler } from "../src/integrations/core.ts";
 import { HTMLRenderer } from "../src/renderers/html/html-renderer.ts";
@@ -60,7 +62,7 @@ async function measure(othersBetween: number): Promise<Record<Step, number>> {
 const busy = await measure(50);
 const backToBack = await measure(0);
 const total = (means: Record<Step, number>) => STEPS.reduce((sum, step) => sum + means[step], 0);
-console.log(`${detectRuntime()}: a ?profile request's main-thread time per step, mean of ${REQUESTS - WARMUP} (µs)`);
+console.log(`${detectRuntime()}: a ?profile request's time per step, mean of ${REQUESTS - WARMUP} (µs)`);
 console.log(`${"".padEnd(14)}${STEPS.map((step) => step.padStart(18)).join("")}${"total".padStart(10)}`);
 for (const [name, means] of [["busy", busy], ["back to back", backToBack]] as const) {
   console.log(`${name.padEnd(14)}${STEPS.map((step) => means[step].toFixed(0).padStart(18)).join("")}${total(means).toFixed(0).padStart(10)}`);
