@@ -82,16 +82,17 @@ export class Profiler {
   start(options: InternalStartOptions = {}): void {
     if (this.active) throw new Error("Profiler is already running.");
     const targetDescription = options.targetDescription ?? `Profile at ${callerLocation() ?? "unknown location"}`;
-    const sampler = options[SHORT_PROFILE] ? createRequestSampler() : createSampler();
+    const short = options[SHORT_PROFILE] === true;
+    const sampler = short ? createRequestSampler() : createSampler();
     const startCpu = process.cpuUsage();
     const startTime = Date.now() / 1000;
     const startClock = performance.now();
     sampler.start(this.interval);
     // A short profile starts from a microtask of its own: no caller of the application's to trim.
-    const callers = options[SHORT_PROFILE] ? [] : captureCallers();
+    const callers = short ? [] : captureCallers();
     const inner = options[REPORT_FROM_FUNCTION];
     if (inner) callers.push({ name: inner, file: null });
-    this.active = { sampler, startTime, startClock, startCpu, targetDescription, callers, short: options[SHORT_PROFILE] === true };
+    this.active = { sampler, startTime, startClock, startCpu, targetDescription, callers, short };
   }
 
   /** Stops profiling; resolves to the session (combined with earlier ones from this profiler). */

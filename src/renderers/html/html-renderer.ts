@@ -90,19 +90,28 @@ export class HTMLRenderer implements Renderer {
  * script (by hash, so inline event handlers never run), WebAssembly, and no network at all.
  */
 export function renderPage(payload: ReportPayload): string {
-  return PAGE_START + titleElement(payload) + PAGE_BEFORE_DATA + dataJson(payload) + PAGE_AFTER_DATA;
+  return pageParts(payload).join("");
 }
 
 /** `renderPage` as UTF-8 bytes. */
 export function renderPageBytes(payload: ReportPayload): Uint8Array<ArrayBuffer> {
-  fixedPageBytes ??= [PAGE_START, PAGE_BEFORE_DATA, PAGE_AFTER_DATA].map((part) => utf8.encode(part));
-  const [start, beforeData, afterData] = fixedPageBytes;
+  const parts = pageParts(payload);
+  fixedPageBytes ??= parts.filter((_, i) => i % 2 === 0).map((part) => utf8.encode(part));
+  const fixed = fixedPageBytes;
   // Buffer.concat: the copy is not zero-filled first, as `new Uint8Array` would be.
-  return Buffer.concat([start, utf8.encode(titleElement(payload)), beforeData, utf8.encode(dataJson(payload)), afterData]);
+  return Buffer.concat(parts.map((part, i) => (i % 2 === 0 ? fixed[i / 2] : utf8.encode(part))));
 }
 
-const titleElement = (payload: ReportPayload) => `<title>${escapeHtml(payload.metadata.targetDescription)} - pyinstrument</title>`;
-const dataJson = (payload: ReportPayload) => escapeScriptJson(JSON.stringify(payload));
+/** The page in parts: those in even places are the same in every report, the others its own. */
+function pageParts(payload: ReportPayload): string[] {
+  return [
+    PAGE_START,
+    `<title>${escapeHtml(payload.metadata.targetDescription)} - pyinstrument</title>`,
+    PAGE_BEFORE_DATA,
+    escapeScriptJson(JSON.stringify(payload)),
+    PAGE_AFTER_DATA,
+  ];
+}
 
 const PAGE_CSP = [
   "default-src 'none'",
